@@ -1,0 +1,35 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "smallbmsd",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "smallbmsd", targets: ["smallbmsd"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        // Pure rules: no I/O, no clock reads, no Foundation.
+        .target(name: "BMSCore"),
+        // Pure wire format of the M8 bus adapter.
+        .target(name: "M8Bus"),
+        // TOML text -> validated settings, with file/key/line errors.
+        .target(name: "Config", dependencies: ["BMSCore", .product(name: "TOMLKit", package: "TOMLKit")]),
+        // The one data path (bytes -> decoder -> controller -> decision) and replay, still pure.
+        .target(name: "BMSEngine", dependencies: ["BMSCore", "M8Bus"]),
+        .executableTarget(
+            name: "smallbmsd",
+            dependencies: [
+                "BMSCore", "M8Bus", "Config", "BMSEngine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "BMSCoreTests", dependencies: ["BMSCore", "M8Bus"]),
+        .testTarget(name: "M8BusTests", dependencies: ["M8Bus"]),
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "BMSCore"]),
+        .testTarget(name: "BMSEngineTests", dependencies: ["BMSEngine", "BMSCore", "M8Bus", "Config"]),
+    ]
+)
