@@ -20,10 +20,17 @@ let package = Package(
         .target(name: "Config", dependencies: ["BMSCore", .product(name: "TOMLKit", package: "TOMLKit")]),
         // The one data path (bytes -> decoder -> controller -> decision) and replay, still pure.
         .target(name: "BMSEngine", dependencies: ["BMSCore", "M8Bus"]),
+        // C libraries, one module map each; only Hardware imports them, one Swift file per library.
+        .systemLibrary(name: "CGPIOD", pkgConfig: "libgpiod", providers: [.apt(["libgpiod-dev"])]),
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        // The edges: UART, GPIO lines, systemd, journal, status file, behind small protocols.
+        .target(name: "Hardware", dependencies: ["BMSCore", "Config", "CGPIOD", "CSystemd"]),
+        // The run loop: an executor of the core's decisions on the edges.
+        .target(name: "Daemon", dependencies: ["BMSCore", "M8Bus", "Config", "BMSEngine", "Hardware"]),
         .executableTarget(
             name: "smallbmsd",
             dependencies: [
-                "BMSCore", "M8Bus", "Config", "BMSEngine",
+                "BMSCore", "M8Bus", "Config", "BMSEngine", "Hardware", "Daemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -31,5 +38,6 @@ let package = Package(
         .testTarget(name: "M8BusTests", dependencies: ["M8Bus"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "BMSCore"]),
         .testTarget(name: "BMSEngineTests", dependencies: ["BMSEngine", "BMSCore", "M8Bus", "Config"]),
+        .testTarget(name: "HardwareTests", dependencies: ["Hardware", "BMSCore", "Config"]),
     ]
 )

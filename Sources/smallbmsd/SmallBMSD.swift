@@ -1,0 +1,18 @@
+import ArgumentParser
+
+/// The `smallbmsd` command: the daemon and its tools, one executable.
+@main
+struct SmallBMSD: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "smallbmsd",
+        abstract: "Protects a Victron Lithium Battery Smart bank: reads the M8 BMS bus, switches LOAD, CHARGER and PRE-ALARM.",
+        discussion: """
+            The rules and the config keys are described in README.md and in the commented sample
+            /etc/smallbmsd/smallbmsd.toml. Every output starts OFF (floating) and goes OFF on any doubt.
+            """,
+        subcommands: [CheckConfigCommand.self, ReplayCommand.self]
+    )
+}
+
+/// The config file every command reads unless `--config` names another.
+let defaultConfigPath = "/etc/smallbmsd/smallbmsd.toml"

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs every test of smallbmsd: unit and scenario tests, then the integration tests against
+# the real binary. Installs the Debian packages it needs first. Exit status non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install-deps.sh
+export SWIFT_BACKTRACE=enable=no
+
+echo "== swift build (release, warnings are errors for our own code)"
+log=$(mktemp)
+if ! swift build -c release >"$log" 2>&1; then cat "$log"; exit 1; fi
+if grep -E "warning: " "$log" | grep -v "/.build/checkouts/"; then
+    echo "the release build warns about our own code (above): fix it" >&2
+    exit 1
+fi
+rm -f "$log"
+
+echo "== swift test"
+swift test --disable-xctest
