@@ -1,0 +1,19 @@
+/// The serial port of the M8 bus adapter (`[bus] device`, `[bus] baud`).
+///
+/// The bank's shape (`batteries`, `cells_per_battery`) and `comms_timeout_s` sit in the same
+/// TOML table but belong to the rules, so they live in `Settings`.
+public struct BusConfiguration: Sendable, Equatable {
+    /// The UART device, e.g. `/dev/ttyUSB0`.
+    public var device: String
+    /// The line speed in bit/s: 9600, 19200, 38400, 57600 or 115200.
+    public var baud: Int
+
+    /// The baud rates the adapter and termios both offer.
+    public static let supportedBaudRates = [9600, 19200, 38400, 57600, 115200]
+
+    /// A bus port; the defaults are behaviour.md's.
+    public init(device: String = "/dev/ttyUSB0", baud: Int = 115200) {
+        self.device = device
+        self.baud = baud
+    }
+}

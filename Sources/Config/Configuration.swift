@@ -1,0 +1,43 @@
+import BMSCore
+
+/// Everything `smallbmsd` reads from its configuration file, validated and in the core's units.
+///
+/// `Configuration()` is the configuration of an empty file: every default of behaviour.md, no
+/// LEDs and no VE.Direct monitor. A value of this type made by ``ConfigurationLoader`` has passed
+/// every range, type and order check; one made in code is trusted as it is.
+public struct Configuration: Sendable, Equatable {
+    /// The rule set's parameters (thresholds, delays, bank shape, state-of-charge limits).
+    public var settings: Settings
+    /// The M8 bus adapter's serial port.
+    public var bus: BusConfiguration
+    /// The GPIO chip and the line of every output in use.
+    public var gpio: GPIOConfiguration
+    /// The remote on/off input (rule 1).
+    public var remote: RemoteConfiguration
+    /// Where the status file is written (`[status] path`).
+    public var statusPath: String
+    /// The VE.Direct battery monitor, or `nil` when `[vedirect]` is absent (no SoC rule).
+    ///
+    /// Its percentages live in `settings.stateOfCharge`, which is set exactly when this is.
+    public var vedirect: VEDirectConfiguration?
+
+    /// The status file's path when `[status] path` is not given.
+    public static let defaultStatusPath = "/run/smallbmsd/status.json"
+
+    /// A configuration from its parts; every part defaults to the value of an empty file.
+    public init(
+        settings: Settings = Settings(),
+        bus: BusConfiguration = BusConfiguration(),
+        gpio: GPIOConfiguration = GPIOConfiguration(),
+        remote: RemoteConfiguration = RemoteConfiguration(),
+        statusPath: String = Configuration.defaultStatusPath,
+        vedirect: VEDirectConfiguration? = nil
+    ) {
+        self.settings = settings
+        self.bus = bus
+        self.gpio = gpio
+        self.remote = remote
+        self.statusPath = statusPath
+        self.vedirect = vedirect
+    }
+}

@@ -1,0 +1,171 @@
+import BMSCore
+
+/// Every table and key of the file, their allowed values, and the order rules between them.
+///
+/// This is the one place to change when a key is added or a range is revised; the validator,
+/// the messages and `effectiveSettingsText` all follow it. Defaults are not repeated here: they
+/// are read back from `Configuration()` (hence from `Settings`) and from each optional table's
+/// `insertDefaults`.
+struct ConfigurationSchema {
+    /// In the order of behaviour.md and the sample file.
+    let tables: [TableSpec]
+    let orderRules: [OrderRule]
+    /// `Configuration()` with every optional table switched on: the source of every key's default.
+    let defaults: Configuration
+
+    init() {
+        tables = Self.makeTables()
+        orderRules = Self.makeOrderRules()
+        var defaults = Configuration()
+        for table in tables { table.optional?.insertDefaults(&defaults) }
+        self.defaults = defaults
+    }
+
+    /// The table of an output's line: `gpio.load`, `gpio.led_temp_ovp`.
+    static func tableName(of output: Output) -> String {
+        "gpio.\(output.rawValue)"
+    }
+
+    func table(named name: String) -> TableSpec? {
+        tables.first { $0.name == name }
+    }
+
+    /// The tables directly inside `parent`; `nil` asks for the top-level tables.
+    func childTables(of parent: String?) -> [TableSpec] {
+        tables.filter { $0.parentName == parent }
+    }
+
+    func key(at path: String) -> KeySpec? {
+        tables.lazy.flatMap(\.keys).first { $0.path == path }
+    }
+
+    /// The default a message quotes for a key, as TOML.
+    func defaultText(of key: KeySpec) -> String {
+        key.read(defaults).map(key.rule.render) ?? "none"
+    }
+
+    private static func makeTables() -> [TableSpec] {
+        var tables = [
+            TableSpec(name: "bus", keys: [
+                .text("bus", "device", meaning: "the serial device of the M8 bus adapter", \.bus.device),
+                .integer("bus", "baud", .oneOf(BusConfiguration.supportedBaudRates), \.bus.baud),
+                .integer("bus", "batteries", .range(1...20), \.settings.batteryCount),
+                .integer("bus", "cells_per_battery", .oneOf([4, 8]), \.settings.cellsPerBattery),
+                // The adapter sends a sentence per battery about every second: a timeout under
+                // two periods would turn one late sentence into a fault.
+                .seconds("bus", "comms_timeout_s", 2...60, minimumDecimals: 1, \.commsTimeout),
+            ], optional: nil),
+            TableSpec(name: "thresholds", keys: [
+                .volts("load_disconnect_v", 2.60...2.80, \.loadDisconnectMillivolts),
+                .volts("load_reconnect_v", 2.90...3.40, \.loadReconnectMillivolts),
+                .voltsOrDisabled("critical_cell_v", 2.00...2.70, \.criticalCellMillivolts),
+                .volts("prealarm_v", 2.85...3.15, \.prealarmMillivolts),
+                .volts("prealarm_clear_v", 2.90...3.40, \.prealarmClearMillivolts),
+                .seconds("thresholds", "prealarm_lead_s", 30...3600, minimumDecimals: 0, \.prealarmLead),
+                .volts("charge_disconnect_v", 3.45...3.90, \.chargeDisconnectMillivolts),
+                .volts("charge_reconnect_v", 3.30...3.80, \.chargeReconnectMillivolts),
+                // Charging LiFePO4 below 0 C plates lithium: no setting may allow it.
+                .celsius("charge_min_temp_c", 0...20, \.chargeMinDecicelsius),
+                .celsius("charge_max_temp_c", 30...60, \.chargeMaxDecicelsius),
+                .celsius("temp_hysteresis_c", 0.5...10, \.temperatureHysteresisDecicelsius),
+                .seconds("thresholds", "confirm_s", 0.1...60, minimumDecimals: 1, \.confirmDelay),
+                .seconds("thresholds", "recover_s", 1...3600, minimumDecimals: 1, \.recoverDelay),
+            ], optional: nil),
+            TableSpec(name: "gpio", keys: [
+                .text("gpio", "chip", meaning: "a chip name, /dev path or label, or \"simulated\"", \.gpio.chip),
+            ], optional: nil),
+        ]
+        for output in Output.allCases {
+            let isLED = output == .ledLoad || output == .ledTempOVP
+            tables.append(TableSpec(
+                name: tableName(of: output),
+                keys: KeySpec.outputLine(output),
+                optional: isLED ? optionalOutput(output) : nil
+            ))
+        }
+        tables += [
+            TableSpec(name: "remote", keys: [
+                .choice("remote", "mode", \.remote.mode),
+                .line("remote", "line", \.remote.line),
+                .flag("remote", "active_low", \.remote.activeLow),
+                .choice("remote", "bias", \.remote.bias),
+                .integer("remote", "debounce_ms", .range(0...1000), \.remote.debounceMilliseconds),
+            ], optional: nil),
+            TableSpec(name: "status", keys: [
+                .text("status", "path", meaning: "the status file's path", \.statusPath),
+            ], optional: nil),
+            TableSpec(name: "vedirect", keys: [
+                KeySpec(
+                    table: "vedirect", name: "device", rule: .text(meaning: "the serial device of the VE.Direct port"),
+                    read: { configuration in configuration.vedirect.map { .text($0.device) } },
+                    write: { configuration, value in
+                        if let device = value.text { configuration.vedirect?.device = device }
+                    }
+                ),
+                .percent("soc_prealarm_pct", \.prealarmPercent),
+                .percent("soc_load_off_pct", \.loadOffPercent),
+                .percent("soc_load_on_pct", \.loadOnPercent),
+            ], optional: TableSpec.OptionalTable(
+                insertDefaults: { configuration in
+                    configuration.vedirect = VEDirectConfiguration()
+                    configuration.settings.stateOfCharge = StateOfChargeLimits()
+                },
+                isPresent: { $0.vedirect != nil },
+                absentNote: "no VE.Direct monitor: no state-of-charge cut-off (rule 10)"
+            )),
+        ]
+        return tables
+    }
+
+    private static func optionalOutput(_ output: Output) -> TableSpec.OptionalTable {
+        TableSpec.OptionalTable(
+            insertDefaults: { configuration in
+                configuration.gpio.outputs[output] = OutputLineConfiguration(line: GPIOConfiguration.defaultLine(for: output))
+            },
+            isPresent: { $0.gpio.outputs[output] != nil },
+            absentNote: output == .ledLoad ? "no blue \"load on\" LED" : "no red \"temp or OVP\" LED"
+        )
+    }
+
+    private static func makeOrderRules() -> [OrderRule] {
+        typealias Term = OrderRule.Term
+        return [
+            OrderRule(
+                subject: Term("thresholds.prealarm_v"), relation: .above, reference: Term("thresholds.load_disconnect_v"),
+                reason: "PRE-ALARM has to rise before LOAD is cut"
+            ),
+            OrderRule(
+                subject: Term("thresholds.prealarm_clear_v"), relation: .atOrAbove, reference: Term("thresholds.prealarm_v"),
+                reason: "PRE-ALARM could otherwise clear while a cell is still below its trip level"
+            ),
+            // The ranges already keep these two apart; the rule keeps it so if they are widened.
+            OrderRule(
+                subject: Term("thresholds.load_reconnect_v"), relation: .above, reference: Term("thresholds.load_disconnect_v"),
+                reason: "LOAD would otherwise return on the same voltage that cut it"
+            ),
+            OrderRule(
+                subject: Term("thresholds.critical_cell_v"), relation: .below, reference: Term("thresholds.load_disconnect_v"),
+                reason: "the critical floor is the last resort, under the normal cut-off (0 disables it)",
+                skipsDisabledSubject: true
+            ),
+            OrderRule(
+                subject: Term("thresholds.charge_reconnect_v"), relation: .below, reference: Term("thresholds.charge_disconnect_v"),
+                reason: "CHARGER would otherwise return on the same voltage that cut it"
+            ),
+            OrderRule(
+                subject: Term("thresholds.charge_min_temp_c", plus: "thresholds.temp_hysteresis_c"),
+                relation: .below,
+                reference: Term("thresholds.charge_max_temp_c", minus: "thresholds.temp_hysteresis_c"),
+                reason: "no temperature would let CHARGER return"
+            ),
+            OrderRule(
+                subject: Term("vedirect.soc_load_off_pct"), relation: .below, reference: Term("vedirect.soc_prealarm_pct"),
+                reason: "PRE-ALARM has to rise before LOAD is cut"
+            ),
+            OrderRule(
+                subject: Term("vedirect.soc_load_on_pct"), relation: .above, reference: Term("vedirect.soc_prealarm_pct"),
+                reason: "the state-of-charge pre-alarm clears at soc_load_on_pct, so that must lie above the level that raises it"
+            ),
+        ]
+    }
+}
