@@ -16,9 +16,9 @@ public struct Controller: Sendable {
     }
 
     /// The settings this controller runs with.
-    public let settings: Settings
+    public private(set) var settings: Settings
 
-    private let rules: RuleTable
+    private var rules: RuleTable
     private var bank: BankData
     private var links: [BatteryLink]
     private var remoteOn = true
@@ -129,6 +129,32 @@ public struct Controller: Sendable {
         underVoltage.observe(bank, at: now)
         prealarm.observe(bank, at: now)
         charge.observe(bank, at: now)
+    }
+
+    /// Takes new settings (a config reload) without forgetting what is known: outputs keep
+    /// their levels and the latches their state; every condition is read again under the new
+    /// thresholds as from `now`, so a new trip still waits its `confirm_s`.
+    public mutating func reconfigure(_ newSettings: Settings, at now: Instant) {
+        let now = max(now, lastEvaluation)
+        settings = newSettings
+        rules = RuleTable(settings: newSettings)
+        let count = newSettings.batteryCount
+        var readings = Array(bank.readings.prefix(count))
+        readings += Array(repeating: nil, count: max(0, count - readings.count))
+        bank.readings = readings
+        if newSettings.stateOfCharge == nil { bank.stateOfChargePercent = nil }
+        // A battery added by the reload gets a full comms timeout to speak up.
+        var newLinks = Array(links.prefix(count))
+        newLinks += Array(repeating: BatteryLink(lastFresh: now), count: max(0, count - newLinks.count))
+        links = newLinks
+        for index in links.indices where bank.readings[index] != nil
+            && bank.readings[index]!.cellMillivolts.count != newSettings.cellsPerBattery {
+            links[index].problem = implausibility(of: bank.readings[index]!)
+        }
+        underVoltage = Latch(rule: rules.underVoltage, carryingStateOf: underVoltage)
+        prealarm = Latch(rule: rules.prealarm, carryingStateOf: prealarm)
+        charge = Latch(rule: rules.charge, carryingStateOf: charge)
+        observeData(at: now)
     }
 
     // MARK: - Evaluation

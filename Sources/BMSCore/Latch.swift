@@ -25,6 +25,17 @@ struct Latch: Sendable {
 
     init(rule: LatchRule) { self.rule = rule }
 
+    /// A latch following a new rule (a config reload) that keeps `other`'s set/clear state;
+    /// its conditions start over at the next `observe`.
+    init(rule: LatchRule, carryingStateOf other: Latch) {
+        self.rule = rule
+        isSet = other.isSet
+        setReason = other.setReason
+        setAt = other.setAt
+        clearReason = other.clearReason
+        clearedAt = other.clearedAt
+    }
+
     /// Takes in new data read at `now`: conditions start or stop holding here.
     mutating func observe(_ bank: BankData, at now: Instant) {
         let tripHolds = rule.tripWhenAny.contains { $0.firstMatch(in: bank) != nil }

@@ -47,6 +47,11 @@ public struct BusController: Sendable {
         controller.evaluate(at: now)
     }
 
+    /// Takes new settings from a config reload (see ``Controller/reconfigure(_:at:)``).
+    public mutating func reconfigure(_ settings: Settings, at now: Instant) {
+        controller.reconfigure(settings, at: now)
+    }
+
     /// Forgets a partial sentence, e.g. after the serial device was reopened.
     public mutating func resetDecoder() {
         decoder.reset()
