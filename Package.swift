@@ -23,8 +23,10 @@ let package = Package(
         // C libraries, one module map each; only Hardware imports them, one Swift file per library.
         .systemLibrary(name: "CGPIOD", pkgConfig: "libgpiod", providers: [.apt(["libgpiod-dev"])]),
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        // Kernel interfaces missing from Glibc's module map (signalfd).
+        .systemLibrary(name: "CLinux"),
         // The edges: UART, GPIO lines, systemd, journal, status file, behind small protocols.
-        .target(name: "Hardware", dependencies: ["BMSCore", "Config", "CGPIOD", "CSystemd"]),
+        .target(name: "Hardware", dependencies: ["BMSCore", "Config", "CGPIOD", "CSystemd", "CLinux"]),
         // The run loop: an executor of the core's decisions on the edges.
         .target(name: "Daemon", dependencies: ["BMSCore", "M8Bus", "Config", "BMSEngine", "Hardware"]),
         .executableTarget(
@@ -38,6 +40,7 @@ let package = Package(
         .testTarget(name: "M8BusTests", dependencies: ["M8Bus"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "BMSCore"]),
         .testTarget(name: "BMSEngineTests", dependencies: ["BMSEngine", "BMSCore", "M8Bus", "Config"]),
+        .testTarget(name: "CLITests", dependencies: ["smallbmsd", "M8Bus"]),
         .testTarget(name: "HardwareTests", dependencies: ["Hardware", "BMSCore", "Config"]),
     ]
 )

@@ -1,1 +1,1 @@
-// placeholder
+// placeholder until the run loop lands

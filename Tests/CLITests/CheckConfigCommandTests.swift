@@ -1,0 +1,41 @@
+import Foundation
+import Testing
+
+@Suite("smallbmsd check-config, the real binary")
+struct CheckConfigCommandTests {
+    @Test func sampleConfig_isValid_andPrintsEffectiveSettings() throws {
+        let result = try BinaryRunner.run(["check-config", "--config", "config/smallbmsd.toml"])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput.contains("load_disconnect_v"))
+        #expect(result.standardOutput.contains("prealarm_lead_s"))
+    }
+
+    @Test(arguments: [
+        ("[thresholds]\nprealarm_volts = 3.0\n", "thresholds.prealarm_volts", ":2"),
+        ("[thresholds]\n\nload_disconnect_v = 2.5\n", "thresholds.load_disconnect_v", ":3"),
+        ("[bus]\nbatteries = \"two\"\n", "bus.batteries", ":2"),
+        ("[bus]\ndevice = \"/dev/ttyUSB0\"\n[buss]\nbaud = 9600\n", "buss", ":3"),
+    ])
+    func badConfig_exitsOne_namingKeyAndLine(text: String, key: String, line: String) throws {
+        let path = try BinaryRunner.temporaryFile("bad.toml", text)
+        let result = try BinaryRunner.run(["check-config", "--config", path])
+        #expect(result.status == 1)
+        #expect(result.standardError.contains(key), "\(result.standardError)")
+        #expect(result.standardError.contains(path + line), "\(result.standardError)")
+    }
+
+    @Test func prealarmNotAboveLoadDisconnect_isRefused() throws {
+        // With both values inside their ranges (2.60-2.80 and 2.85-3.15) the order always holds,
+        // so the refusal that an installer meets is the range one; either way it names prealarm_v.
+        let bad = try BinaryRunner.temporaryFile("order.toml", "[thresholds]\nload_disconnect_v = 2.80\nprealarm_v = 2.80\n")
+        let result = try BinaryRunner.run(["check-config", "--config", bad])
+        #expect(result.status == 1)
+        #expect(result.standardError.contains("prealarm_v"))
+    }
+
+    @Test func missingFile_namesThePath() throws {
+        let result = try BinaryRunner.run(["check-config", "--config", "/nonexistent/smallbmsd.toml"])
+        #expect(result.status == 1)
+        #expect(result.standardError.contains("/nonexistent/smallbmsd.toml"))
+    }
+}
