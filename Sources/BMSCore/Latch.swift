@@ -61,7 +61,7 @@ struct Latch: Sendable {
         } else if immediateTrip == nil, let since = clearHoldsSince, now - since >= recover {
             isSet = false
             clearedAt = now
-            let conditions = rule.clearWhenNone.map(\.clearText).uniqued().joined(separator: ", ")
+            let conditions = Self.clearTexts(of: rule.clearWhenNone).joined(separator: ", ")
             clearReason = Reason(rule: rule.clearWhenNone.first?.rule ?? .startUp, text: "\(conditions) for \(secondsText(now - since))")
             return true
         }
@@ -78,6 +78,19 @@ struct Latch: Sendable {
         isSet = true
         setAt = now
         setReason = reason
+    }
+
+    /// What the clear condition says, without the parts a stricter part already says
+    /// ("every cell >= 3.20 V" makes "every cell >= 2.80 V" go without saying).
+    private static func clearTexts(of checks: [Check]) -> [String] {
+        let highestFloor = checks.compactMap { check -> Int? in
+            if case .cellBelow(let millivolts, _) = check { return millivolts }
+            return nil
+        }.max()
+        return checks.filter { check in
+            if case .cellBelow(let millivolts, _) = check { return millivolts == highestFloor }
+            return true
+        }.map(\.clearText).uniqued()
     }
 
     private static func firstReason(of checks: [Check], in bank: BankData) -> Reason? {
