@@ -1,4 +1,5 @@
 import ArgumentParser
+import Daemon
 
 /// The `smallbmsd` command: the daemon and its tools, one executable.
 @main
@@ -10,7 +11,12 @@ struct SmallBMSD: AsyncParsableCommand {
             The rules and the config keys are described in README.md and in the commented sample
             /etc/smallbmsd/smallbmsd.toml. Every output starts OFF (floating) and goes OFF on any doubt.
             """,
-        subcommands: [CheckConfigCommand.self, ReplayCommand.self]
+        version: smallbmsdVersion,
+        subcommands: [
+            RunCommand.self, CheckConfigCommand.self, SafeStateCommand.self, StatusCommand.self,
+            ReplayCommand.self, SimulateCommand.self, DemoCommand.self,
+        ],
+        defaultSubcommand: RunCommand.self
     )
 }
 

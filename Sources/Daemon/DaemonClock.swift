@@ -1,0 +1,51 @@
+import BMSCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where the daemon's loop gets its time. The core runs on `coreNow()`; waits are real.
+///
+/// The daemon uses ``MonotonicClock`` (wall-clock jumps never move a timer); `demo --speed`
+/// uses a ``ScaledClock`` so the same rules run faster than real time.
+public protocol DaemonClock: Sendable {
+    /// Real time since an arbitrary fixed point, from CLOCK_MONOTONIC.
+    func realNow() -> Duration
+    /// The core's time line at this moment.
+    func coreNow() -> Instant
+    /// How long to really wait for `coreDuration` of core time to pass.
+    func realDuration(forCore coreDuration: Duration) -> Duration
+}
+
+/// CLOCK_MONOTONIC, read as a duration since boot.
+func monotonicNow() -> Duration {
+    var spec = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &spec)
+    return .seconds(spec.tv_sec) + .nanoseconds(spec.tv_nsec)
+}
+
+/// Real time: the core's instants are the monotonic clock's, counted from the daemon's start.
+public struct MonotonicClock: DaemonClock {
+    private let origin: Duration
+
+    public init() { origin = monotonicNow() }
+
+    public func realNow() -> Duration { monotonicNow() }
+    public func coreNow() -> Instant { Instant(sinceOrigin: monotonicNow() - origin) }
+    public func realDuration(forCore coreDuration: Duration) -> Duration { coreDuration }
+}
+
+/// Time running `speed` times faster than real time, for `demo --speed`.
+public struct ScaledClock: DaemonClock {
+    private let origin: Duration
+    /// How many core seconds pass per real second.
+    public let speed: Double
+
+    public init(speed: Double) {
+        origin = monotonicNow()
+        self.speed = speed
+    }
+
+    public func realNow() -> Duration { monotonicNow() }
+    public func coreNow() -> Instant { Instant(sinceOrigin: (monotonicNow() - origin) * speed) }
+    public func realDuration(forCore coreDuration: Duration) -> Duration { coreDuration / speed }
+}
