@@ -41,6 +41,8 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["Config", "BMSCore"]),
         .testTarget(name: "BMSEngineTests", dependencies: ["BMSEngine", "BMSCore", "M8Bus", "Config"]),
         .testTarget(name: "CLITests", dependencies: ["smallbmsd", "M8Bus"]),
+        // The real binary on a pty, with a NOTIFY_SOCKET listener and simulated lines.
+        .testTarget(name: "DaemonTests", dependencies: ["smallbmsd", "M8Bus", "Hardware"]),
         .testTarget(name: "HardwareTests", dependencies: ["Hardware", "BMSCore", "Config"]),
     ]
 )

@@ -3,7 +3,7 @@ import Daemon
 
 /// The `smallbmsd` command: the daemon and its tools, one executable.
 @main
-struct SmallBMSD: AsyncParsableCommand {
+struct SmallBMSD: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "smallbmsd",
         abstract: "Protects a Victron Lithium Battery Smart bank: reads the M8 BMS bus, switches LOAD, CHARGER and PRE-ALARM.",
