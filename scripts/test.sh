@@ -16,5 +16,8 @@ if grep -E "warning: " "$log" | grep -v "/.build/checkouts/"; then
 fi
 rm -f "$log"
 
+echo "== the systemd unit"
+bash scripts/check-unit.sh .build/release/smallbmsd
+
 echo "== swift test"
 swift test --disable-xctest

@@ -206,7 +206,8 @@ public struct Controller: Sendable {
         fault = current
         if startedAt == nil, links.allSatisfy(\.hasReported) {
             startedAt = now
-            notices.append(Notice(severity: .info, text: "start-up: all \(settings.batteryCount) \(settings.batteryCount == 1 ? "battery" : "batteries") reporting"))
+            let count = settings.batteryCount
+            notices.append(Notice(severity: .info, text: "start-up: \(count == 1 ? "the battery" : "all \(count) batteries") reporting"))
         }
         let healthy = started && fault == nil
         if !healthy {

@@ -64,7 +64,8 @@ struct SimulateCommand: ParsableCommand {
             throw ExitCode(1)
         }
         if port == nil {
-            print("simulating on \(sink.path) (use it as [bus] device); scenario \(chosen.rawValue): \(chosen.summary)")
+            // Straight to the descriptor: a buffered print would never reach a file or pipe before exit.
+            FileHandle.standardOutput.write(Data("simulating on \(sink.path) (use it as [bus] device); scenario \(chosen.rawValue): \(chosen.summary)\n".utf8))
         }
         let recorder = record.map { _ = FileManager.default.createFile(atPath: $0, contents: nil); return FileHandle(forWritingAtPath: $0) } ?? nil
         if record != nil, recorder == nil {

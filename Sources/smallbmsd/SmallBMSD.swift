@@ -9,7 +9,8 @@ struct SmallBMSD: ParsableCommand {
         abstract: "Protects a Victron Lithium Battery Smart bank: reads the M8 BMS bus, switches LOAD, CHARGER and PRE-ALARM.",
         discussion: """
             The rules and the config keys are described in README.md and in the commented sample
-            /etc/smallbmsd/smallbmsd.toml. Every output starts OFF (floating) and goes OFF on any doubt.
+            config (installed as /etc/smallbmsd/smallbmsd.toml). Every output starts OFF (floating)
+            and goes OFF on any doubt.
             """,
         version: smallbmsdVersion,
         subcommands: [

@@ -23,13 +23,13 @@ struct StatusCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let path = statusPath()
+        let path = try statusPath()
         let report: StatusReport
         let modified: Double
         do {
             (report, modified) = try StatusFile.read(path: path)
         } catch {
-            printError("smallbmsd is not running: \(error)\n(start it with systemctl start smallbmsd; journalctl -u smallbmsd tells why it stopped)")
+            printError("\(error)\n(start it with systemctl start smallbmsd; journalctl -u smallbmsd tells why it stopped)")
             throw ExitCode(3)
         }
         if json, let raw = FileManager.default.contents(atPath: path) {
@@ -49,12 +49,15 @@ struct StatusCommand: ParsableCommand {
         }
     }
 
-    private func statusPath() -> String {
+    private func statusPath() throws -> String {
         let configPath = config ?? (FileManager.default.fileExists(atPath: defaultConfigPath) ? defaultConfigPath : nil)
-        guard let configPath, let configuration = try? ConfigurationLoader.load(path: configPath) else {
-            return Configuration().statusPath
+        guard let configPath else { return Configuration().statusPath }
+        do {
+            return try ConfigurationLoader.load(path: configPath).statusPath
+        } catch {
+            printError("\(error)\n(the status path comes from [status] path in this file)")
+            throw ExitCode(1)
         }
-        return configuration.statusPath
     }
 
     private func isAlive(pid: Int) -> Bool {
