@@ -1,4 +1,5 @@
 import BMSCore
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -48,4 +49,35 @@ public struct ScaledClock: DaemonClock {
     public func realNow() -> Duration { monotonicNow() }
     public func coreNow() -> Instant { Instant(sinceOrigin: (monotonicNow() - origin) * speed) }
     public func realDuration(forCore coreDuration: Duration) -> Duration { coreDuration / speed }
+}
+
+/// A ``ScaledClock`` that never runs ahead of the bank feeding the bus: the demo's clock.
+///
+/// At `--speed 10` a 100 ms hiccup of a busy machine would be a full second of bank time in
+/// which the simulated batteries seem silent. Capping the core's time at the simulator's
+/// progress (plus one tick) makes the demo show the same transitions on any machine.
+public final class PacedClock: DaemonClock {
+    private let scaled: ScaledClock
+    private let tick: Duration
+    private let pace = Mutex<Duration>(.zero)
+
+    /// A clock `speed` times faster than real time, held back to `tick` past the last ``advance(to:)``.
+    public init(speed: Double, tick: Duration) {
+        scaled = ScaledClock(speed: speed)
+        self.tick = tick
+    }
+
+    /// The feeder has written everything due up to `instant`.
+    public func advance(to instant: Instant) {
+        pace.withLock { $0 = max($0, instant.sinceOrigin) }
+    }
+
+    public func realNow() -> Duration { scaled.realNow() }
+
+    public func coreNow() -> Instant {
+        let limit = pace.withLock { $0 } + tick
+        return min(scaled.coreNow(), Instant(sinceOrigin: limit))
+    }
+
+    public func realDuration(forCore coreDuration: Duration) -> Duration { scaled.realDuration(forCore: coreDuration) }
 }

@@ -61,7 +61,7 @@ struct DemoCommand: ParsableCommand {
         configuration.remote.mode = .alwaysOn
         configuration.statusPath = statusFolder.appendingPathComponent("status.json").path
 
-        let clock = ScaledClock(speed: speed)
+        let clock = PacedClock(speed: speed, tick: .seconds(1))
         var options = Daemon.Options(configPath: nil)
         options.clock = clock
         options.statusInterval = .milliseconds(250)
@@ -79,6 +79,7 @@ struct DemoCommand: ParsableCommand {
                 let ahead = due - clock.coreNow()
                 if ahead > .zero { Thread.sleep(forTimeInterval: clock.realDuration(forCore: ahead).secondsValue) }
                 try? pseudoTerminal.write(simulator.tick(at: Double(tick)))
+                clock.advance(to: due)
                 tick += 1
             }
             stop.requestStop()

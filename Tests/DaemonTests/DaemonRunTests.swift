@@ -185,3 +185,25 @@ struct DaemonRunTests {
         #expect(daemon.stop() == 0)
     }
 }
+
+@Suite("smallbmsd status against a running daemon")
+struct StatusCommandTests {
+    @Test func status_readableSummary_andJson() throws {
+        let daemon = try DaemonHarness()
+        try daemon.start()
+        daemon.startFeeding()
+        #expect(daemon.waitForStatus(timeout: 10) { $0.state("load") == "on" } != nil)
+        let summary = Process()
+        summary.executableURL = DaemonHarness.executable
+        summary.arguments = ["status", "--config", daemon.configPath]
+        let pipe = Pipe()
+        summary.standardOutput = pipe
+        try summary.run()
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        summary.waitUntilExit()
+        #expect(summary.terminationStatus == 0)
+        #expect(text.contains("LOAD          ON"))
+        #expect(text.contains("battery 1: cells 3.30 V to 3.30 V"))
+        #expect(daemon.stop() == 0)
+    }
+}
