@@ -6,6 +6,10 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "smallbmsd", targets: ["smallbmsd"]),
+        // For the separate Benchmarks/ package (it depends on this one by path); nothing else uses them.
+        .library(name: "BMSCore", targets: ["BMSCore"]),
+        .library(name: "M8Bus", targets: ["M8Bus"]),
+        .library(name: "BMSEngine", targets: ["BMSEngine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
