@@ -21,3 +21,6 @@ bash scripts/check-unit.sh .build/release/smallbmsd
 
 echo "== swift test"
 swift test --disable-xctest
+
+echo "== system test: the real daemon on a real kernel (qemu, gpio-sim, an 8250 UART)"
+bash Tests/System/run.sh
