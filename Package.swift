@@ -1,5 +1,31 @@
 // swift-tools-version: 6.0
+import Foundation
 import PackageDescription
+
+// MARK: libgpiod 1 or 2 (issue 8) -------------------------------------------------------------
+// The two libgpiod generations have incompatible C APIs. Sources/Hardware compiles GPIOD.swift
+// (1.x: Debian 12, Pi OS bookworm) or GPIOD2.swift (2.x: Debian 13, Pi OS trixie, bookworm-backports)
+// under the LIBGPIOD_V2 condition, set here from what `pkg-config --modversion libgpiod` finds.
+// SMALLBMSD_LIBGPIOD=1|2 overrides the probe; without pkg-config the build assumes 1.x.
+// scripts/libgpiod2-prefix.sh unpacks backports' 2.1.3 beside the system's 1.6 (then PKG_CONFIG_PATH).
+let libgpiodMajor: Int = {
+    if let forced = ProcessInfo.processInfo.environment["SMALLBMSD_LIBGPIOD"], let major = Int(forced) {
+        return major
+    }
+    let probe = Process()
+    probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    probe.arguments = ["pkg-config", "--modversion", "libgpiod"]
+    let output = Pipe()
+    probe.standardOutput = output
+    probe.standardError = FileHandle.nullDevice
+    guard (try? probe.run()) != nil else { return 1 }
+    let version = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    probe.waitUntilExit()
+    guard probe.terminationStatus == 0 else { return 1 }
+    return Int(version.prefix(while: \.isNumber)) ?? 1
+}()
+let libgpiodSwiftSettings: [SwiftSetting] = libgpiodMajor >= 2 ? [.define("LIBGPIOD_V2")] : []
+// ----------------------------------------------------------------------------------------------
 
 let package = Package(
     name: "smallbmsd",
@@ -30,7 +56,9 @@ let package = Package(
         // Kernel interfaces missing from Glibc's module map (signalfd).
         .systemLibrary(name: "CLinux"),
         // The edges: UART, GPIO lines, systemd, journal, status file, behind small protocols.
-        .target(name: "Hardware", dependencies: ["BMSCore", "Config", "CGPIOD", "CSystemd", "CLinux"]),
+        .target(
+            name: "Hardware", dependencies: ["BMSCore", "Config", "CGPIOD", "CSystemd", "CLinux"],
+            swiftSettings: libgpiodSwiftSettings),
         // The run loop: an executor of the core's decisions on the edges.
         .target(name: "Daemon", dependencies: ["BMSCore", "M8Bus", "Config", "BMSEngine", "Hardware"]),
         .executableTarget(
