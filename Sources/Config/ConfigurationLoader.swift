@@ -30,6 +30,15 @@ public struct ConfigurationLoader {
                 ConfigurationProblem(key: nil, line: line, message: "TOML syntax error: a NUL character is not allowed"),
             ])
         }
+        // Some syntax errors make toml++ abort the process instead of reporting them.
+        if let problem = TOMLPreflight.firstProblem(in: text) {
+            throw ConfigurationError(file: file, problems: [
+                ConfigurationProblem(
+                    key: nil, line: problem.line, column: problem.column,
+                    message: "TOML syntax error: \(problem.message)"
+                ),
+            ])
+        }
         let root: TOMLTable
         do {
             root = try TOMLTable(string: text)
