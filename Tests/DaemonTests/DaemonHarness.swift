@@ -66,8 +66,15 @@ final class DaemonHarness: @unchecked Sendable {
         try openBus()
         try writeConfig(thresholds: thresholds)
         _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
-        process.executableURL = Self.executable
-        process.arguments = ["run", "--config", configPath]
+        if environment["LD_PRELOAD"] != nil {
+            // Spawned directly with libfaketime preloaded, the Swift binary sees no arguments
+            // (measured: the same binary and environment through a shell see them); exec through sh.
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "exec \"$0\" \"$@\"", Self.executable.path, "run", "--config", configPath]
+        } else {
+            process.executableURL = Self.executable
+            process.arguments = ["run", "--config", configPath]
+        }
         var env = ProcessInfo.processInfo.environment
         env["NOTIFY_SOCKET"] = notifyPath
         env.removeValue(forKey: "WATCHDOG_PID")
@@ -159,6 +166,17 @@ final class DaemonHarness: @unchecked Sendable {
                 battery: 1, sequence: state.sequence, flags: 0x03,
                 cellMillivolts: state.cellMillivolts, temperatureDecicelsius: state.temperatureDecicelsius)
             state.sequence = (state.sequence + 1) % 256
+            return (Array(SentenceEncoder.encode(sentence).utf8), state.master)
+        }
+        send(bytes, to: fd)
+    }
+
+    /// The same sentence again and again: a stuck adapter.
+    func sendRepeat(sequence: Int) {
+        let (bytes, fd): ([UInt8], Int32) = bus.withLock { state in
+            let sentence = M8Sentence(
+                battery: 1, sequence: sequence, flags: 0x03,
+                cellMillivolts: state.cellMillivolts, temperatureDecicelsius: state.temperatureDecicelsius)
             return (Array(SentenceEncoder.encode(sentence).utf8), state.master)
         }
         send(bytes, to: fd)
