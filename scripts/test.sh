@@ -22,5 +22,11 @@ bash scripts/check-unit.sh .build/release/smallbmsd
 echo "== swift test"
 swift test --disable-xctest
 
+echo "== the libgpiod 2 variant (bookworm-backports 2.1.3 beside the system's 1.6)"
+bash scripts/test-libgpiod2.sh
+
+echo "== fuzzing, briefly (Tests/Fuzz/run.sh SECONDS for longer runs)"
+bash Tests/Fuzz/run.sh 15
+
 echo "== system test: the real daemon on a real kernel (qemu, gpio-sim, an 8250 UART)"
 bash Tests/System/run.sh
