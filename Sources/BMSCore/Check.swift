@@ -32,19 +32,19 @@ enum Check: Sendable, Hashable {
     func firstMatch(in bank: BankData) -> Match? {
         switch self {
         case .cellBelow(let threshold, _):
-            return bank.firstCell { $0 < threshold }
+            return bank.firstCell(below: threshold)
         case .cellAbove(let threshold, _):
-            return bank.firstCell { $0 > threshold }
+            return bank.firstCell(above: threshold)
         case .cellAtOrAbove(let threshold, _):
-            return bank.firstCell { $0 >= threshold }
+            return bank.firstCell(atOrAbove: threshold)
         case .dischargeNotAllowed:
-            return bank.firstBattery { !$0.flags.allowsDischarge }
+            return bank.firstBattery(lacking: BatteryFlags(allowsDischarge: true, allowsCharge: false).rawValue)
         case .chargeNotAllowed:
-            return bank.firstBattery { !$0.flags.allowsCharge }
+            return bank.firstBattery(lacking: BatteryFlags(allowsDischarge: false, allowsCharge: true).rawValue)
         case .prealarmFlagRaised:
-            return bank.firstBattery { $0.flags.raisesPrealarm }
+            return bank.firstBattery(having: BatteryFlags(allowsDischarge: false, allowsCharge: false, raisesPrealarm: true).rawValue)
         case .temperatureOutside(let lowest, let highest):
-            return bank.firstTemperature { $0 < lowest || $0 > highest }
+            return bank.firstTemperature(outside: lowest, highest)
         case .stateOfChargeBelow(let threshold):
             guard let percent = bank.stateOfChargePercent, percent < threshold else { return nil }
             return Match(battery: 0, index: 0, value: Int((percent * 10).rounded()))

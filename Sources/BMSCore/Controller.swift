@@ -95,7 +95,7 @@ public struct Controller: Sendable {
         links[index].problem = nil
         links[index].lastFresh = now
         links[index].hasReported = true
-        bank.readings[index] = reading
+        bank.record(reading, at: index)
         observeData(at: now)
     }
 
@@ -139,9 +139,7 @@ public struct Controller: Sendable {
         settings = newSettings
         rules = RuleTable(settings: newSettings)
         let count = newSettings.batteryCount
-        var readings = Array(bank.readings.prefix(count))
-        readings += Array(repeating: nil, count: max(0, count - readings.count))
-        bank.readings = readings
+        bank.resize(to: count)
         if newSettings.stateOfCharge == nil { bank.stateOfChargePercent = nil }
         // A battery added by the reload gets a full comms timeout to speak up.
         var newLinks = Array(links.prefix(count))
@@ -180,7 +178,9 @@ public struct Controller: Sendable {
 
         let decision = Decision(
             levels: levels, changes: changes, notices: notices, nextDeadline: nextDeadline(after: now))
-        notices.removeAll(keepingCapacity: true)
+        // Not removeAll(keepingCapacity:): the decision shares the buffer, so that would allocate
+        // a fresh one on every evaluation.
+        if !notices.isEmpty { notices = [] }
         return decision
     }
 
@@ -219,10 +219,13 @@ public struct Controller: Sendable {
 
     /// The first reason for rule 8 at `now`: a bad latest sentence, then a silent battery.
     private func currentFault(at now: Instant) -> Reason? {
-        for link in links {
-            if let problem = link.problem { return problem }
+        // By index, and with the timeout subtracted once: this runs on every input, for every battery.
+        for index in links.indices where links[index].problem != nil {
+            return links[index].problem
         }
-        for (index, link) in links.enumerated() where now - link.lastFresh >= settings.commsTimeout {
+        let silentBefore = Instant(sinceOrigin: now.sinceOrigin - settings.commsTimeout)
+        for index in links.indices where links[index].lastFresh <= silentBefore {
+            let link = links[index]
             let silence = secondsText(now - link.lastFresh)
             let text = link.hasReported
                 ? "battery \(index + 1) sent no fresh valid data for \(silence)"
@@ -330,21 +333,36 @@ public struct Controller: Sendable {
     }
 
     /// The earliest instant after `now` at which a timer is due.
+    /// Runs on every input, so it keeps a running minimum rather than building a list of candidates.
     private func nextDeadline(after now: Instant) -> Instant? {
-        var candidates: [Instant?] = [
-            underVoltage.deadline(confirm: settings.confirmDelay, recover: settings.recoverDelay),
-            prealarm.deadline(confirm: settings.confirmDelay, recover: settings.recoverDelay),
-            charge.deadline(confirm: settings.confirmDelay, recover: settings.recoverDelay),
-            healthySince.map { $0 + settings.recoverDelay },
-            faultEndedAt.map { $0 + settings.recoverDelay },
-        ]
+        var earliest: Instant?
+        func consider(_ candidate: Instant?) {
+            guard let candidate, candidate > now else { return }
+            if earliest == nil || candidate < earliest! { earliest = candidate }
+        }
+        consider(underVoltage.deadline(confirm: settings.confirmDelay, recover: settings.recoverDelay))
+        consider(prealarm.deadline(confirm: settings.confirmDelay, recover: settings.recoverDelay))
+        consider(charge.deadline(confirm: settings.confirmDelay, recover: settings.recoverDelay))
+        consider(healthySince.map { $0 + settings.recoverDelay })
+        consider(faultEndedAt.map { $0 + settings.recoverDelay })
         if levels[.load] == .on, underVoltage.isSet, let raised = outputSince[.prealarm], levels[.prealarm] == .on {
-            candidates.append(raised + settings.prealarmLead)
+            consider(raised + settings.prealarmLead)
         }
-        for link in links where link.problem == nil {
-            candidates.append(link.lastFresh + settings.commsTimeout)
+        // Every battery's freshness deadline: the earliest is the oldest lastFresh.
+        var oldestFresh: Instant?
+        for index in links.indices where links[index].problem == nil {
+            let lastFresh = links[index].lastFresh
+            if oldestFresh == nil || lastFresh < oldestFresh! { oldestFresh = lastFresh }
         }
-        return candidates.compactMap { $0 }.filter { $0 > now }.min()
+        // A later link's deadline can only matter if the oldest one's is not after `now`.
+        if let oldestFresh, oldestFresh + settings.commsTimeout > now {
+            consider(oldestFresh + settings.commsTimeout)
+        } else {
+            for index in links.indices where links[index].problem == nil {
+                consider(links[index].lastFresh + settings.commsTimeout)
+            }
+        }
+        return earliest
     }
 
     // MARK: - What it sees

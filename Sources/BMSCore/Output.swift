@@ -33,17 +33,28 @@ public enum OutputState: String, Sendable, Hashable, Codable {
 
 /// The level of every output at once.
 public struct OutputLevels: Sendable, Hashable {
-    private var onOutputs: Set<Output>
+    /// One bit per output that is on: read on every evaluation, so no hashing.
+    private var onOutputs: UInt8
 
     /// Every output off (floating): the state at start and on any doubt.
-    public static let allOff = OutputLevels(onOutputs: [])
+    public static let allOff = OutputLevels(onOutputs: 0)
 
-    private init(onOutputs: Set<Output>) { self.onOutputs = onOutputs }
+    private init(onOutputs: UInt8) { self.onOutputs = onOutputs }
+
+    private static func bit(_ output: Output) -> UInt8 {
+        switch output {
+        case .load: 1 << 0
+        case .charger: 1 << 1
+        case .prealarm: 1 << 2
+        case .ledLoad: 1 << 3
+        case .ledTempOVP: 1 << 4
+        }
+    }
 
     public subscript(output: Output) -> OutputState {
-        get { onOutputs.contains(output) ? .on : .off }
+        get { onOutputs & Self.bit(output) != 0 ? .on : .off }
         set {
-            if newValue == .on { onOutputs.insert(output) } else { onOutputs.remove(output) }
+            if newValue == .on { onOutputs |= Self.bit(output) } else { onOutputs &= ~Self.bit(output) }
         }
     }
 }

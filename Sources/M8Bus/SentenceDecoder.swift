@@ -65,13 +65,22 @@ public struct SentenceDecoder: Sendable {
                 }
                 guard index < count else { return }
                 index += 1
-                body.removeAll(keepingCapacity: true)
+                if !body.isEmpty { body.removeAll(keepingCapacity: true) }
                 collecting = true
                 continue
             }
             let runStart = index
             while index < count && bytes[index] != ASCII.dollar && bytes[index] != ASCII.newline {
                 index += 1
+            }
+            if body.isEmpty && index < count && bytes[index] == ASCII.newline && index - runStart <= Self.maxBodyLength {
+                // The common case: the whole sentence arrived in this read. Judge it where it
+                // lies instead of copying it into `body` first; the verdict is the same.
+                collecting = false
+                let raw = UnsafeBufferPointer(rebasing: bytes.assumingMemoryBound(to: UInt8.self)[runStart..<index])
+                finish(Self.judge(raw), deliver)
+                index += 1
+                continue
             }
             if index - runStart > Self.maxBodyLength - body.count {
                 // The limit is exceeded before any terminator: give up now instead of buffering;
@@ -113,7 +122,11 @@ public struct SentenceDecoder: Sendable {
 
     /// Judges a complete body and updates counters; delivers it if it is fresh data.
     private mutating func finish(_ deliver: (M8Sentence) -> Void) {
-        let outcome = body.withUnsafeBufferPointer { Self.judge($0) }
+        finish(body.withUnsafeBufferPointer { Self.judge($0) }, deliver)
+    }
+
+    /// Updates counters for a verdict; delivers the sentence if it is fresh data.
+    private mutating func finish(_ outcome: Outcome, _ deliver: (M8Sentence) -> Void) {
         switch outcome {
         case .bad:
             counters.bad += 1
