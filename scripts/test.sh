@@ -28,5 +28,8 @@ bash scripts/test-libgpiod2.sh
 echo "== fuzzing, briefly (Tests/Fuzz/run.sh SECONDS for longer runs)"
 bash Tests/Fuzz/run.sh 15
 
+echo "== reaction harness, short form (fails only on a broken harness, never on a slow machine)"
+BUILD=plain bash Benchmarks/reaction.sh 300
+
 echo "== system test: the real daemon on a real kernel (qemu, gpio-sim, an 8250 UART)"
 bash Tests/System/run.sh

@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Host side of smallbmsd's system test: boots the guest once, drives the scenarios, asserts on
-the real values of gpio-sim lines.
+the real values of gpio-sim lines. With --variants libgpiod1,libgpiod2 the guest holds one binary per
+libgpiod (/usr/bin/smallbmsd-libgpiod1, -libgpiod2); every scenario runs with each in turn, the
+symlink /usr/bin/smallbmsd pointing at the one under test.
 
 Channels (each a real 8250 UART in the guest, a unix socket here):
   ttyS0  console, written to WORK/console.log
@@ -201,7 +203,7 @@ class Guest:
         os.makedirs(work)
         socks = {n: os.path.join(work, f"{n}.sock") for n in ("bus", "ctl", "mon")}
         self.console_log = os.path.join(work, "console.log")
-        cmd = ["qemu-system-x86_64", "-accel", "tcg", "-m", "512", "-smp", "1",
+        cmd = ["qemu-system-x86_64", "-accel", "tcg", "-m", "1024", "-smp", "1",
                "-display", "none", "-monitor", "none", "-nic", "none", "-no-reboot",
                "-kernel", kernel, "-initrd", initrd,
                "-append", "console=ttyS0 quiet panic=-1 8250.nr_uarts=4",
@@ -372,12 +374,48 @@ class Guest:
 # ----------------------------------------------------------------------------- scenarios
 
 class Run:
-    def __init__(self, guest):
+    """The scenarios with one daemon binary (`variant`: libgpiod1, libgpiod2, or None for the
+    guest's /usr/bin/smallbmsd as it is)."""
+
+    def __init__(self, guest, variant=None):
         self.g, self.m = guest, guest.monitor
+        self.variant = variant
+        self.prefix = f"{variant} " if variant else ""
         self.results = []
         self.dpid = None
         self.daemon_runs = 0
         self.log = None
+        self.problem = None
+
+    def select(self):
+        """Points /usr/bin/smallbmsd at this variant's binary and shows which libgpiod the guest's
+        loader gives it; returns why the variant cannot run, or None. The lines and the bus are put
+        back as the guest booted with them (gpio-sim pulls down, no data, trace empty)."""
+        g = self.g
+        try:
+            g.feeder.enabled = False
+            for offset in sorted(OFFSET.values()):
+                g.ok(f"pull {offset} down")
+            g.ok("trace_clear")
+            if self.variant is None:
+                return None
+            g.ok(f"ln -sf smallbmsd-{self.variant} /usr/bin/smallbmsd")
+            out = g.ok("/lib64/ld-linux-x86-64.so.2 --list /usr/bin/smallbmsd")
+            lines = [re.sub(r"\s*\(0x[0-9a-f]+\)$", "", l.strip()) for l in out.splitlines() if "libgpiod" in l]
+            check(lines and all("not found" not in l for l in lines),
+                  f"the guest's loader cannot give smallbmsd-{self.variant} its libgpiod: {out[-400:]}")
+            print(f"# {self.variant}: /usr/bin/smallbmsd -> smallbmsd-{self.variant}, {'; '.join(lines)}",
+                  file=sys.stderr, flush=True)
+            return None
+        except Exception as e:
+            return f"{self.variant} not set up in the guest: {e}"
+
+    def finish(self):
+        if self.dpid is not None:
+            try:
+                self.stop_daemon("TERM")
+            except Exception:
+                pass
 
     def fmt(self, st):
         return " ".join(f"{NICK[k]}={st.get(k)}" for k in OUTPUTS)
@@ -405,7 +443,7 @@ class Run:
 
     def start_daemon(self, config="/etc/smallbmsd/main.toml", wait_ready=True):
         self.daemon_runs += 1
-        self.log = f"/tmp/daemon-{self.daemon_runs}.log"
+        self.log = f"/tmp/{self.variant or 'daemon'}-{self.daemon_runs}.log"
         t0 = self.g.now()
         out = self.g.ok(f"start {config} {self.log}")
         self.dpid = int(out.split("pid=")[1].split()[0])
@@ -447,14 +485,18 @@ class Run:
 
     def scenario(self, name, fn):
         t = time.monotonic()
+        if self.problem:
+            self.results.append((name, False))
+            print(f"FAIL {self.prefix}{name} (0.0 s): {self.problem}", flush=True)
+            return
         try:
             detail = fn() or ""
             self.results.append((name, True))
-            print(f"PASS {name} ({time.monotonic() - t:.1f} s){': ' + detail if detail else ''}", flush=True)
+            print(f"PASS {self.prefix}{name} ({time.monotonic() - t:.1f} s){': ' + detail if detail else ''}", flush=True)
         except Exception as e:  # a scenario's failure never stops the others
             self.results.append((name, False))
             msg = str(e) if isinstance(e, Failure) else traceback.format_exc().strip().replace("\n", " | ")
-            print(f"FAIL {name} ({time.monotonic() - t:.1f} s): {msg}", flush=True)
+            print(f"FAIL {self.prefix}{name} ({time.monotonic() - t:.1f} s): {msg}", flush=True)
 
     # ------------------------------------------------------------------ the scenarios
 
@@ -761,6 +803,8 @@ def main():
     ap.add_argument("--initrd", required=True)
     ap.add_argument("--work", required=True)
     ap.add_argument("--only", help="comma-separated scenario names (development)")
+    ap.add_argument("--variants", help="comma-separated daemon variants, each /usr/bin/smallbmsd-<variant> "
+                                       "in the guest (libgpiod1,libgpiod2); default: /usr/bin/smallbmsd as it is")
     args = ap.parse_args()
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(124))   # so that atexit stops qemu
@@ -773,31 +817,38 @@ def main():
         return 1
     print(f"# guest up in {guest.boot_s:.1f} s (kernel {os.path.basename(args.kernel)}, gpio-sim base {guest.base}, "
           f"{guest.info['chip']})", file=sys.stderr, flush=True)
-    run = Run(guest)
-    scenarios = [
-        ("start-up", run.start_up),
-        ("over-voltage", run.over_voltage),
-        ("cold", run.cold),
-        ("remote-bounce", run.remote_bounce),
-        ("bus-silence", run.bus_silence),
-        ("discharge", run.discharge),
-        ("sigterm", run.sigterm),
-        ("sigkill-safe-state", run.sigkill_safe_state),
-        ("missing-line", run.missing_line),
-        ("active-low", run.active_low),
-    ]
+    variants = args.variants.split(",") if args.variants else [None]
     only = set(args.only.split(",")) if args.only else None
-    for name, fn in scenarios:
-        if only is None or name in only:
-            run.scenario(name, fn)
-    if run.dpid is not None:
-        try:
-            run.stop_daemon("TERM")
-        except Exception:
-            pass
+    runs = []
+    for variant in variants:
+        run = Run(guest, variant)
+        runs.append(run)
+        run.problem = run.select()
+        scenarios = [
+            ("start-up", run.start_up),
+            ("over-voltage", run.over_voltage),
+            ("cold", run.cold),
+            ("remote-bounce", run.remote_bounce),
+            ("bus-silence", run.bus_silence),
+            ("discharge", run.discharge),
+            ("sigterm", run.sigterm),
+            ("sigkill-safe-state", run.sigkill_safe_state),
+            ("missing-line", run.missing_line),
+            ("active-low", run.active_low),
+        ]
+        t_variant = time.monotonic()
+        for name, fn in scenarios:
+            if only is None or name in only:
+                run.scenario(name, fn)
+        run.finish()
+        if variant:
+            ok = sum(1 for _, good in run.results if good)
+            print(f"# {variant}: {ok} passed, {len(run.results) - ok} failed in {time.monotonic() - t_variant:.1f} s",
+                  file=sys.stderr, flush=True)
     guest.shutdown()
-    passed = sum(1 for _, ok in run.results if ok)
-    failed = len(run.results) - passed
+    results = [r for run in runs for r in run.results]
+    passed = sum(1 for _, ok in results if ok)
+    failed = len(results) - passed
     print(f"# {time.monotonic() - t0:.1f} s in the guest; console log: {guest.console_log}", file=sys.stderr, flush=True)
     print(f"{passed} passed, {failed} failed")
     return 0 if failed == 0 and passed > 0 else 1
