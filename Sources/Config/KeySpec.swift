@@ -99,7 +99,10 @@ extension KeySpec {
             rule: .real(RealRule(range: 0...100, minimumDecimals: 0, maximumDecimals: 3)),
             read: { configuration in configuration.settings.stateOfCharge.map { .real($0[keyPath: keyPath]) } },
             write: { configuration, value in
-                if let percent = value.real { configuration.settings.stateOfCharge?[keyPath: keyPath] = percent }
+                // Thousandths, as check-config prints them, so its output loads back to the same value.
+                if let percent = value.real {
+                    configuration.settings.stateOfCharge?[keyPath: keyPath] = (percent * 1000).rounded() / 1000
+                }
             }
         )
     }

@@ -55,6 +55,21 @@ struct EffectiveSettingsTests {
         #expect(accepted(text) == original)
     }
 
+    /// Found by the config fuzzer (Tests/Fuzz/crashes/config/crash-soc-percent-precision): a
+    /// percentage with four decimals was printed with three and loaded back as another value.
+    @Test func stateOfChargeWithManyDecimals_loadsBackTheSame() throws {
+        let original = try #require(accepted("""
+            [vedirect]
+            device = "/dev/ttyUSB1"
+            soc_prealarm_pct = 15
+            soc_load_off_pct = 10.5
+            soc_load_on_pct = 20.1259
+            """))
+        #expect(original.settings.stateOfCharge?.loadOnPercent == 20.126)
+        let again = try #require(accepted(original.effectiveSettingsText()))
+        #expect(again == original)
+    }
+
     @Test func sampleRoundTrips() throws {
         let sample = try ConfigurationLoader.load(path: samplePath)
         #expect(accepted(sample.effectiveSettingsText()) == sample)
