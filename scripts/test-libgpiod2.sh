@@ -49,8 +49,10 @@ if [ "$needed" != "libgpiod.so.3" ]; then
     echo "  (a scratch folder first built against 1.6 keeps its build plan: rm -rf $scratch and run again)" >&2
     exit 1
 fi
-ldd "$binary" | grep -q "libgpiod.so.3 => ${LD_LIBRARY_PATH%%:*}/" \
-    || { echo "test-libgpiod2: $binary does not load the unpacked libgpiod.so.3:" >&2; ldd "$binary" >&2; exit 1; }
+# ldd's output captured first: `ldd | grep -q` under pipefail fails when grep exits early (SIGPIPE).
+libraries="$(ldd "$binary")"
+grep -q "libgpiod.so.3 => ${LD_LIBRARY_PATH%%:*}/" <<<"$libraries" \
+    || { echo "test-libgpiod2: $binary does not load the unpacked libgpiod.so.3:" >&2; echo "$libraries" >&2; exit 1; }
 echo "== $binary links libgpiod.so.3 from ${LD_LIBRARY_PATH%%:*}"
 
 echo "== swift test --scratch-path $scratch ${filters[*]:-(all)}"
