@@ -46,6 +46,8 @@ let package = Package(
         .target(name: "BMSCore"),
         // Pure wire format of the M8 bus adapter.
         .target(name: "M8Bus"),
+        // Pure wire format of a SmartShunt or BMV's VE.Direct text protocol (rule 10's input).
+        .target(name: "VEDirect"),
         // TOML text -> validated settings, with file/key/line errors.
         .target(name: "Config", dependencies: ["BMSCore", .product(name: "TOMLKit", package: "TOMLKit")]),
         // The one data path (bytes -> decoder -> controller -> decision) and replay, still pure.
@@ -60,7 +62,7 @@ let package = Package(
             name: "Hardware", dependencies: ["BMSCore", "Config", "CGPIOD", "CSystemd", "CLinux"],
             swiftSettings: libgpiodSwiftSettings),
         // The run loop: an executor of the core's decisions on the edges.
-        .target(name: "Daemon", dependencies: ["BMSCore", "M8Bus", "Config", "BMSEngine", "Hardware"]),
+        .target(name: "Daemon", dependencies: ["BMSCore", "M8Bus", "VEDirect", "Config", "BMSEngine", "Hardware"]),
         .executableTarget(
             name: "smallbmsd",
             dependencies: [
@@ -70,6 +72,7 @@ let package = Package(
         ),
         .testTarget(name: "BMSCoreTests", dependencies: ["BMSCore", "M8Bus"]),
         .testTarget(name: "M8BusTests", dependencies: ["M8Bus"]),
+        .testTarget(name: "VEDirectTests", dependencies: ["VEDirect"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "BMSCore"]),
         .testTarget(name: "BMSEngineTests", dependencies: ["BMSEngine", "BMSCore", "M8Bus", "Config"]),
         .testTarget(name: "CLITests", dependencies: ["smallbmsd", "M8Bus"]),
