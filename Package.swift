@@ -77,7 +77,7 @@ let package = Package(
         .testTarget(name: "BMSEngineTests", dependencies: ["BMSEngine", "BMSCore", "M8Bus", "Config"]),
         .testTarget(name: "CLITests", dependencies: ["smallbmsd", "M8Bus"]),
         // The real binary on a pty, with a NOTIFY_SOCKET listener and simulated lines.
-        .testTarget(name: "DaemonTests", dependencies: ["smallbmsd", "M8Bus", "Hardware"]),
+        .testTarget(name: "DaemonTests", dependencies: ["smallbmsd", "M8Bus", "VEDirect", "Hardware"]),
         .testTarget(name: "HardwareTests", dependencies: ["Hardware", "BMSCore", "Config"]),
     ]
 )

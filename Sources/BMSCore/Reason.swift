@@ -63,14 +63,14 @@ public func celsiusText(decicelsius: Int) -> String {
 }
 
 /// Percentage text: `14.5 %`, `10 %`.
-func percentText(_ percent: Double) -> String {
+public func percentText(_ percent: Double) -> String {
     let tenths = (percent * 10).rounded()
     if tenths.truncatingRemainder(dividingBy: 10) == 0 { return "\(Int(tenths / 10)) %" }
     return "\(Int(tenths) / 10).\(abs(Int(tenths)) % 10) %"
 }
 
 /// Seconds for the journal: `31 s`, `2.5 s`.
-func secondsText(_ duration: Duration) -> String {
+public func secondsText(_ duration: Duration) -> String {
     let milliseconds = duration.wholeMilliseconds
     if milliseconds % 1000 == 0 { return "\(milliseconds / 1000) s" }
     let tenths = (milliseconds + 50) / 100

@@ -3,6 +3,7 @@ import BMSEngine
 import Config
 import Hardware
 import M8Bus
+import VEDirect
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -42,9 +43,14 @@ public final class Daemon {
     private var remote: (any RemoteInput)?
     private var remoteOn = true
     private var serial: SerialPort?
-    private var serialRetryAt: Duration = .zero
-    private var serialBackoff: Duration = .milliseconds(500)
-    private var serialOutageReported = false
+    private var serialLink = Reconnection()
+    /// The VE.Direct port of a SmartShunt or BMV (`[vedirect]`, rule 10), while open.
+    private var monitor: SerialPort?
+    private var monitorLink = Reconnection()
+    private var monitorDecoder = VEDirectDecoder()
+    /// When the last state of charge arrived (real time), and whether its silence was reported.
+    private var lastStateOfChargeAt: Duration?
+    private var stateOfChargeSilenceReported = false
     private var coreDeadline: Instant?
     private var levels = OutputLevels.allOff
     private var watchdogInterval: Duration?
@@ -117,6 +123,7 @@ public final class Daemon {
         setUpRemote(at: start)
         watchdogInterval = ServiceManager.watchdogInterval
         openSerial()
+        openMonitor()
 
         while exitStatus == nil {
             if !readySent, serial != nil, outputs != nil {
@@ -152,6 +159,7 @@ public final class Daemon {
         }
         remote?.release()
         serial?.close()
+        monitor?.close()
         journal.log(.notice, "stopped: every output OFF and released", fields: ["STATE": "off"])
         writeStatus(stopping: true)
         observer?.daemonDidStop()
@@ -172,6 +180,7 @@ public final class Daemon {
         if let signals { descriptors.append(pollfd(fd: signals.descriptor, events: Int16(POLLIN), revents: 0)) }
         let serialIndex = serial.map { descriptors.append(pollfd(fd: $0.descriptor, events: Int16(POLLIN), revents: 0)); return descriptors.count - 1 }
         let remoteIndex = remote.map { descriptors.append(pollfd(fd: $0.eventDescriptor, events: Int16(POLLIN), revents: 0)); return descriptors.count - 1 }
+        let monitorIndex = monitor.map { descriptors.append(pollfd(fd: $0.descriptor, events: Int16(POLLIN), revents: 0)); return descriptors.count - 1 }
 
         let timeout = pollTimeoutMilliseconds()
         let ready = poll(&descriptors, nfds_t(descriptors.count), timeout)
@@ -204,6 +213,7 @@ public final class Daemon {
         }
         if let serialIndex, descriptors[serialIndex].revents != 0 { readSerial() }
         if let remoteIndex, descriptors[remoteIndex].revents != 0 { readRemote() }
+        if let monitorIndex, descriptors[monitorIndex].revents != 0 { readMonitor() }
         serveTimers()
     }
 
@@ -214,7 +224,8 @@ public final class Daemon {
         if let deadline = coreDeadline {
             wait = min(wait, clock.realDuration(forCore: deadline - clock.coreNow()))
         }
-        if serial == nil { wait = min(wait, serialRetryAt - realNow) }
+        if serial == nil { wait = min(wait, serialLink.retryAt - realNow) }
+        if configuration.vedirect != nil, monitor == nil { wait = min(wait, monitorLink.retryAt - realNow) }
         if watchdogInterval != nil { wait = min(wait, nextWatchdog - realNow) }
         if options.writesStatus { wait = min(wait, nextStatus - realNow) }
         if let hang = options.hangLoopAfter { wait = min(wait, startedAtReal + hang - realNow) }
@@ -230,12 +241,14 @@ public final class Daemon {
             take(bus.evaluate(at: now))
         }
         let realNow = options.clock.realNow()
-        if serial == nil, realNow >= serialRetryAt { openSerial() }
+        if serial == nil, realNow >= serialLink.retryAt { openSerial() }
+        if configuration.vedirect != nil, monitor == nil, realNow >= monitorLink.retryAt { openMonitor() }
         if let interval = watchdogInterval, realNow >= nextWatchdog {
             _ = ServiceManager.watchdog()
             nextWatchdog = realNow + interval / 2
         }
         if options.writesStatus, realNow >= nextStatus {
+            noticeStateOfChargeSilence(at: realNow)
             writeStatus()
             observer?.daemonHeartbeat(snapshot: bus.controller.snapshot(at: now), counters: bus.counters)
         }
@@ -247,19 +260,14 @@ public final class Daemon {
         do {
             serial = try SerialPort(path: configuration.bus.device, baud: configuration.bus.baud)
             bus.resetDecoder()
-            serialBackoff = .milliseconds(500)
-            if serialOutageReported {
+            if serialLink.opened() {
                 journal.log(.notice, "bus device \(configuration.bus.device) is back", fields: ["DEVICE": configuration.bus.device])
             }
-            serialOutageReported = false
         } catch {
             serial = nil
-            if !serialOutageReported {
+            if serialLink.failed(at: options.clock.realNow()) {
                 journal.log(.error, "\(error); the batteries count as silent (LOAD and CHARGER OFF after comms_timeout_s), retrying until it is back", fields: ["DEVICE": configuration.bus.device])
-                serialOutageReported = true
             }
-            serialRetryAt = options.clock.realNow() + serialBackoff
-            serialBackoff = min(serialBackoff * 2, .seconds(5))
         }
     }
 
@@ -271,10 +279,9 @@ public final class Daemon {
                 count = try readBuffer.withUnsafeMutableBytes { buffer throws(HardwareError) in try serial.read(into: buffer) }
             } catch {
                 journal.log(.error, "bus device lost: \(error); the batteries count as silent, retrying", fields: ["DEVICE": configuration.bus.device])
-                serialOutageReported = true
+                _ = serialLink.failed(at: options.clock.realNow())
                 serial.close()
                 self.serial = nil
-                serialRetryAt = options.clock.realNow() + serialBackoff
                 return
             }
             if count == 0 { return }
@@ -284,6 +291,70 @@ public final class Daemon {
             if count < readBuffer.count { return }
         }
     }
+
+    private func openMonitor() {
+        guard let device = configuration.vedirect?.device else { return }
+        do {
+            monitor = try SerialPort(path: device, baud: VEDirectDecoder.baud)
+            monitorDecoder.reset()
+            if monitorLink.opened() {
+                journal.log(.notice, "VE.Direct monitor \(device) is back", fields: ["DEVICE": device])
+            }
+        } catch {
+            monitor = nil
+            if monitorLink.failed(at: options.clock.realNow()) {
+                journal.log(.error, "VE.Direct monitor: \(error); the state-of-charge rule waits for it (the cell rules protect as ever), retrying", fields: ["DEVICE": device])
+            }
+        }
+    }
+
+    private func readMonitor() {
+        guard let monitor, let device = configuration.vedirect?.device else { return }
+        while true {
+            let count: Int
+            do {
+                count = try readBuffer.withUnsafeMutableBytes { buffer throws(HardwareError) in try monitor.read(into: buffer) }
+            } catch {
+                journal.log(.error, "VE.Direct monitor lost: \(error); the state-of-charge rule keeps its last value, retrying", fields: ["DEVICE": device])
+                _ = monitorLink.failed(at: options.clock.realNow())
+                monitor.close()
+                self.monitor = nil
+                return
+            }
+            if count == 0 { return }
+            var percents: [Double] = []
+            readBuffer.withUnsafeBytes { buffer in
+                monitorDecoder.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<count])) { block in
+                    if let percent = block.stateOfChargePercent { percents.append(percent) }
+                }
+            }
+            for percent in percents { stateOfChargeArrived(percent) }
+            if count < readBuffer.count { return }
+        }
+    }
+
+    private func stateOfChargeArrived(_ percent: Double) {
+        if lastStateOfChargeAt == nil || stateOfChargeSilenceReported {
+            journal.log(.info, "VE.Direct monitor reports a state of charge: \(percentText(percent))", fields: ["RULE": Rule.stateOfCharge.rawValue])
+        }
+        lastStateOfChargeAt = options.clock.realNow()
+        stateOfChargeSilenceReported = false
+        take(bus.handle(.stateOfCharge(percent: percent), at: options.clock.coreNow()))
+    }
+
+    /// Says once when the monitor has sent no state of charge for a while (checked at each status
+    /// refresh, so it costs no wake-up). The rule keeps the last value: a low one keeps LOAD off.
+    private func noticeStateOfChargeSilence(at realNow: Duration) {
+        guard configuration.vedirect != nil, !stateOfChargeSilenceReported else { return }
+        let silentFor = realNow - (lastStateOfChargeAt ?? startedAtReal)
+        guard silentFor >= Self.stateOfChargeSilence else { return }
+        stateOfChargeSilenceReported = true
+        let last = bus.controller.snapshot(at: options.clock.coreNow()).stateOfChargePercent
+        journal.log(.warning, "VE.Direct monitor sent no state of charge for \(secondsText(silentFor)): the state-of-charge rule acts on \(last.map { "the last one, \(percentText($0))" } ?? "none until one arrives")", fields: ["RULE": Rule.stateOfCharge.rawValue])
+    }
+
+    /// A monitor sends a block a second; this long without a state of charge is worth saying.
+    static let stateOfChargeSilence: Duration = .seconds(10)
 
     /// The remote input's descriptor turned readable: its debounced level may have changed
     /// (libgpiod 1 debounces in `DebouncedInput`, libgpiod 2 in the kernel).
@@ -387,7 +458,7 @@ public final class Daemon {
         let now = options.clock.coreNow()
         let report = StatusReportBuilder.report(
             snapshot: bus.controller.snapshot(at: now), counters: bus.counters, configuration: configuration,
-            busOpen: serial != nil, coreNow: now, uptime: options.clock.realNow() - startedAtReal,
+            busOpen: serial != nil, monitorCounters: monitorDecoder.counters, monitorOpen: monitor != nil, coreNow: now, uptime: options.clock.realNow() - startedAtReal,
             stopping: stopping)
         do {
             try StatusFile.write(report, to: configuration.statusPath)

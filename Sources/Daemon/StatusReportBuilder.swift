@@ -2,6 +2,7 @@ import BMSCore
 import Config
 import Hardware
 import M8Bus
+import VEDirect
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -13,7 +14,7 @@ public let smallbmsdVersion = "0.1.0"
 enum StatusReportBuilder {
     static func report(
         snapshot: ControllerSnapshot, counters: BusCounters, configuration: Configuration, busOpen: Bool,
-        coreNow: Instant, uptime: Duration, stopping: Bool
+        monitorCounters: VEDirectCounters, monitorOpen: Bool, coreNow: Instant, uptime: Duration, stopping: Bool
     ) -> StatusReport {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
@@ -23,7 +24,12 @@ enum StatusReportBuilder {
             pid: Int(getpid()), uptime: uptime,
             bus: StatusReport.Bus(
                 device: configuration.bus.device, isOpen: busOpen, sentences: counters.sentences,
-                bad: counters.bad, repeats: counters.repeats, foreign: counters.foreign))
+                bad: counters.bad, repeats: counters.repeats, foreign: counters.foreign),
+            monitor: configuration.vedirect.map { vedirect in
+                StatusReport.Monitor(
+                    device: vedirect.device, isOpen: monitorOpen, stateOfChargePercent: snapshot.stateOfChargePercent,
+                    blocks: monitorCounters.blocks, bad: monitorCounters.bad)
+            })
         if stopping {
             // The lines were driven OFF and released on the way out: say so, whatever the rules held.
             let stamp = StatusReport.timestamp(secondsSinceEpoch: wallClock)
@@ -31,6 +37,7 @@ enum StatusReportBuilder {
                 report.outputs[output] = StatusReport.OutputStatus(state: .off, reason: "daemon stopped: driven OFF and released", since: stamp)
             }
             report.bus.isOpen = false
+            report.monitor?.isOpen = false
         }
         return report
     }

@@ -31,6 +31,8 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var batteries: [Battery]
     /// The M8 bus link and its counters.
     public var bus: Bus
+    /// The VE.Direct battery monitor (`[vedirect]`, rule 10), or nil when none is configured.
+    public var monitor: Monitor?
 
     /// The remote input's level, written `"on"` / `"off"`.
     public enum Remote: String, Codable, Sendable, Hashable {
@@ -205,10 +207,50 @@ public struct StatusReport: Codable, Sendable, Equatable {
         }
     }
 
+    /// The VE.Direct monitor link: which device, whether it is open, its last state of charge, its counters.
+    public struct Monitor: Codable, Sendable, Equatable {
+        /// The VE.Direct port (`[vedirect] device`).
+        public var device: String
+        /// Whether the port is open now.
+        public var isOpen: Bool
+        /// The last state of charge the rules received, in percent, or nil before the first.
+        public var stateOfChargePercent: Double?
+        /// Text-protocol blocks whose checksum matched.
+        public var blocks: Int
+        /// Blocks discarded (checksum, length).
+        public var bad: Int
+
+        /// A monitor entry with every field given.
+        public init(device: String, isOpen: Bool, stateOfChargePercent: Double?, blocks: Int, bad: Int) {
+            self.device = device
+            self.isOpen = isOpen
+            self.stateOfChargePercent = stateOfChargePercent
+            self.blocks = blocks
+            self.bad = bad
+        }
+
+        /// Writes nil as `null`.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(device, forKey: .device)
+            try container.encode(isOpen, forKey: .isOpen)
+            try container.encode(stateOfChargePercent, forKey: .stateOfChargePercent)
+            try container.encode(blocks, forKey: .blocks)
+            try container.encode(bad, forKey: .bad)
+        }
+
+        private enum CodingKeys: String, CodingKey {
+            case device
+            case isOpen = "open"
+            case stateOfChargePercent = "soc_pct"
+            case blocks, bad
+        }
+    }
+
     /// A report with every field given.
     public init(
         version: String, pid: Int, updated: String, uptimeSeconds: Double, remote: Remote,
-        started: Bool, fault: String?, outputs: Outputs, batteries: [Battery], bus: Bus
+        started: Bool, fault: String?, outputs: Outputs, batteries: [Battery], bus: Bus, monitor: Monitor? = nil
     ) {
         self.version = version
         self.pid = pid
@@ -220,6 +262,7 @@ public struct StatusReport: Codable, Sendable, Equatable {
         self.outputs = outputs
         self.batteries = batteries
         self.bus = bus
+        self.monitor = monitor
     }
 
     /// Writes nil as `null` (synthesized coding would leave the key out).
@@ -235,12 +278,13 @@ public struct StatusReport: Codable, Sendable, Equatable {
         try container.encode(outputs, forKey: .outputs)
         try container.encode(batteries, forKey: .batteries)
         try container.encode(bus, forKey: .bus)
+        try container.encode(monitor, forKey: .monitor)
     }
 
     private enum CodingKeys: String, CodingKey {
         case version, pid, updated
         case uptimeSeconds = "uptime_s"
-        case remote, started, fault, outputs, batteries, bus
+        case remote, started, fault, outputs, batteries, bus, monitor
     }
 }
 
@@ -252,7 +296,7 @@ extension StatusReport {
     /// its distance from `now`: a clock step (NTP at boot) then moves no output's history.
     public init(
         snapshot: ControllerSnapshot, at now: Instant, wallClockNow: Double,
-        version: String, pid: Int, uptime: Duration, bus: Bus
+        version: String, pid: Int, uptime: Duration, bus: Bus, monitor: Monitor? = nil
     ) {
         func wallClock(_ instant: Instant) -> String {
             StatusReport.timestamp(secondsSinceEpoch: wallClockNow - (now - instant).secondsValue)
@@ -283,7 +327,8 @@ extension StatusReport {
                     ageSeconds: status.age.map(StatusReport.milliseconds),
                     fault: status.problem?.text)
             },
-            bus: bus)
+            bus: bus,
+            monitor: monitor)
     }
 
     /// `2026-11-25T03:00:00Z` for a wall-clock time in seconds since the Unix epoch (UTC, whole seconds).

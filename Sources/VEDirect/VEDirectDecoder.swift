@@ -153,3 +153,8 @@ extension VEDirectDecoder {
     /// Fields of the open block currently held; lets tests check that memory stays bounded.
     var heldFieldCount: Int { fields.count }
 }
+
+extension VEDirectDecoder {
+    /// The text protocol's fixed line speed: 19200 baud 8N1.
+    public static let baud = 19200
+}

@@ -95,6 +95,10 @@ enum StatusSummary {
         }
         let bus = report.bus
         lines.append("bus \(bus.device) \(bus.isOpen ? "open" : "CLOSED"): \(bus.sentences) sentences, \(bus.bad) bad, \(bus.repeats) repeats, \(bus.foreign) foreign")
+        if let monitor = report.monitor {
+            let charge = monitor.stateOfChargePercent.map { "SoC \(percentText($0))" } ?? "no SoC yet"
+            lines.append("VE.Direct \(monitor.device) \(monitor.isOpen ? "open" : "CLOSED"): \(charge), \(monitor.blocks) blocks, \(monitor.bad) bad")
+        }
         return lines.joined(separator: "\n")
     }
 

@@ -17,6 +17,8 @@ final class DaemonHarness: @unchecked Sendable {
     let stderrPath: String
     private(set) var master: Int32 = -1
     private var slave: Int32 = -1
+    private var monitorMaster: Int32 = -1
+    private var monitorSlave: Int32 = -1
     private let notifySocket: Int32
     let process = Process()
     private let bus = Mutex(BusState())
@@ -111,6 +113,12 @@ final class DaemonHarness: @unchecked Sendable {
 
     /// A new pty behind the bus link (what an adapter unplugged and plugged back looks like).
     func openBus() throws {
+        (master, slave) = try Self.openRawPty(linkedAt: busLink)
+        bus.withLock { [master] in $0.master = master }
+    }
+
+    /// A raw pty whose slave side `link` points to; returns (master, slave).
+    static func openRawPty(linkedAt link: String) throws -> (Int32, Int32) {
         var newMaster: Int32 = -1
         var newSlave: Int32 = -1
         guard openpty(&newMaster, &newSlave, nil, nil, nil) == 0 else { throw HardwareError("openpty failed") }
@@ -121,12 +129,21 @@ final class DaemonHarness: @unchecked Sendable {
         var name = [CChar](repeating: 0, count: 256)
         ttyname_r(newSlave, &name, name.count)
         let slavePath = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        try? FileManager.default.removeItem(atPath: busLink)
-        try FileManager.default.createSymbolicLink(atPath: busLink, withDestinationPath: slavePath)
-        master = newMaster
-        slave = newSlave
-        bus.withLock { $0.master = newMaster }
+        try? FileManager.default.removeItem(atPath: link)
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: slavePath)
+        return (newMaster, newSlave)
     }
+
+    /// The path a `[vedirect] device` can name; ``openMonitor()`` puts a pty behind it.
+    var monitorLink: String { folder.appendingPathComponent("vedirect").path }
+
+    /// A pty behind ``monitorLink``, for a SmartShunt's VE.Direct text blocks (``sendToMonitor(_:)``).
+    func openMonitor() throws {
+        (monitorMaster, monitorSlave) = try Self.openRawPty(linkedAt: monitorLink)
+    }
+
+    /// Bytes on the VE.Direct port, as a monitor sends them.
+    func sendToMonitor(_ bytes: [UInt8]) { send(bytes, to: monitorMaster) }
 
     /// Closes the pty: the daemon's reads fail as on an unplugged USB adapter.
     func closeBus() {
@@ -271,6 +288,8 @@ final class DaemonHarness: @unchecked Sendable {
         close(notifySocket)
         if master >= 0 { close(master) }
         if slave >= 0 { close(slave) }
+        if monitorMaster >= 0 { close(monitorMaster) }
+        if monitorSlave >= 0 { close(monitorSlave) }
         try? FileManager.default.removeItem(at: folder)
     }
 }

@@ -28,12 +28,13 @@ private func jsonObject(_ value: some Encodable) throws -> [String: Any] {
 
 @Suite("StatusReport")
 struct StatusReportTests {
-    @Test("the keys are behaviour.md's, snake_case, plus fault and started")
+    @Test("the keys are behaviour.md's, snake_case, plus fault, started and monitor")
     func keysMatchSpec() throws {
         let object = try jsonObject(StatusReport.sample())
         #expect(Set(object.keys) == [
-            "version", "pid", "updated", "uptime_s", "remote", "outputs", "batteries", "bus", "fault", "started",
+            "version", "pid", "updated", "uptime_s", "remote", "outputs", "batteries", "bus", "fault", "started", "monitor",
         ])
+        #expect(object["monitor"] is NSNull)
         let outputs = try #require(object["outputs"] as? [String: Any])
         #expect(Set(outputs.keys) == ["load", "charger", "prealarm", "led_load", "led_temp_ovp"])
         let load = try #require(outputs["load"] as? [String: Any])
@@ -56,6 +57,20 @@ struct StatusReportTests {
         #expect(prealarm["since"] is NSNull)
         let battery = try #require((object["batteries"] as? [[String: Any]])?.first)
         #expect(battery["fault"] is NSNull)
+    }
+
+    @Test("a VE.Direct monitor is written with its state of charge, null before the first")
+    func monitorEntry() throws {
+        var report = StatusReport.sample()
+        report.monitor = StatusReport.Monitor(device: "/dev/ttyUSB1", isOpen: true, stateOfChargePercent: nil, blocks: 0, bad: 2)
+        var monitor = try #require(try jsonObject(report)["monitor"] as? [String: Any])
+        #expect(Set(monitor.keys) == ["device", "open", "soc_pct", "blocks", "bad"])
+        #expect(monitor["soc_pct"] is NSNull)
+        report.monitor?.stateOfChargePercent = 87.6
+        monitor = try #require(try jsonObject(report)["monitor"] as? [String: Any])
+        #expect(monitor["soc_pct"] as? Double == 87.6)
+        let decoded = try JSONDecoder().decode(StatusReport.self, from: try JSONEncoder().encode(report))
+        #expect(decoded == report)
     }
 
     @Test("the spec's example, completed, decodes")
