@@ -24,7 +24,7 @@ BUILD=$CACHE/build
 RUNS=$CACHE/runs
 JOBS=$(nproc 2>/dev/null || echo 2)
 (( JOBS > 2 )) && JOBS=2
-TARGETS=(m8-decoder replay config)
+TARGETS=(m8-decoder vedirect replay config)
 export SWIFT_BACKTRACE=enable=no
 # Leaks are checked per target below; allocation stacks kept short for speed.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-malloc_context_size=8:quarantine_size_mb=64}
@@ -180,6 +180,7 @@ build_all() {
     echo "== build (TOMLKit from $TOMLKIT)"
     parallel \
         "swift_module M8Bus testable $q_src/M8Bus/*.swift" \
+        "swift_module VEDirect testable $q_src/VEDirect/*.swift" \
         "swift_module BMSCore core $q_src/BMSCore/*.swift" \
         "swift_module TOMLKit tomlkit $(printf '%q ' "${tomlkit_sources[@]}")" \
         "${cpp[@]}" || return 1
@@ -189,9 +190,11 @@ build_all() {
         "harness M8DecoderFuzz $q_fuzz/m8-decoder/*.swift" || return 1
     parallel \
         "harness ReplayFuzz $q_fuzz/replay/*.swift" \
+        "harness VEDirectFuzz $q_fuzz/vedirect/*.swift" \
         "harness ConfigFuzz $q_fuzz/config/*.swift" || return 1
     parallel \
         "link m8-decoder $q_build/M8Bus.o $q_build/M8DecoderFuzz.o" \
+        "link vedirect $q_build/VEDirect.o $q_build/VEDirectFuzz.o" \
         "link replay $q_build/BMSCore.o $q_build/M8Bus.o $q_build/BMSEngine.o $q_build/ReplayFuzz.o" \
         "link config $q_build/BMSCore.o $q_build/TOMLKit.o $q_build/Config.o $q_build/ConfigFuzz.o $q_build/ctoml-*.o -lstdc++" \
         || return 1
@@ -212,6 +215,7 @@ echo "== built in $(( $(date +%s) - start )) s"
 options_for() {
     case $1 in
         m8-decoder) echo "-max_len=1024 -dict=$FUZZ/m8-decoder/m8.dict" ;;
+        vedirect) echo "-max_len=2048 -dict=$FUZZ/vedirect/vedirect.dict" ;;
         replay) echo "-max_len=2048 -dict=$FUZZ/replay/replay.dict" ;;
         config) echo "-max_len=4096 -dict=$FUZZ/config/toml.dict -detect_leaks=0" ;;
     esac
