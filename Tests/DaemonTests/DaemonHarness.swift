@@ -264,6 +264,19 @@ final class DaemonHarness: @unchecked Sendable {
         return nil
     }
 
+    /// Runs `smallbmsd status` against this daemon's config; returns its exit status and output.
+    func statusCommand() throws -> (exitStatus: Int32, text: String) {
+        let summary = Process()
+        summary.executableURL = Self.executable
+        summary.arguments = ["status", "--config", configPath]
+        let pipe = Pipe()
+        summary.standardOutput = pipe
+        try summary.run()
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        summary.waitUntilExit()
+        return (summary.terminationStatus, text)
+    }
+
     var standardError: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
 
     func signal(_ number: Int32) { kill(process.processIdentifier, number) }

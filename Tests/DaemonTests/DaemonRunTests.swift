@@ -193,15 +193,8 @@ struct StatusCommandTests {
         try daemon.start()
         daemon.startFeeding()
         #expect(daemon.waitForStatus(timeout: 10) { $0.state("load") == "on" } != nil)
-        let summary = Process()
-        summary.executableURL = DaemonHarness.executable
-        summary.arguments = ["status", "--config", daemon.configPath]
-        let pipe = Pipe()
-        summary.standardOutput = pipe
-        try summary.run()
-        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        summary.waitUntilExit()
-        #expect(summary.terminationStatus == 0)
+        let (exitStatus, text) = try daemon.statusCommand()
+        #expect(exitStatus == 0)
         #expect(text.contains("LOAD          ON"))
         #expect(text.contains("battery 1: cells 3.30 V to 3.30 V"))
         #expect(daemon.stop() == 0)

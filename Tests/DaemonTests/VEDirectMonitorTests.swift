@@ -61,14 +61,8 @@ struct VEDirectMonitorTests {
         #expect(report?.monitor?.stateOfChargePercent == 14)
         #expect(report?.monitor?.isOpen == true)
         #expect(report?.monitor.map { $0.bad >= 5 && $0.blocks >= 4 } == true, "\(String(describing: report?.monitor))")
-        let summary = Process()
-        summary.executableURL = DaemonHarness.executable
-        summary.arguments = ["status", "--config", daemon.configPath]
-        let pipe = Pipe()
-        summary.standardOutput = pipe
-        try summary.run()
-        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        summary.waitUntilExit()
+        let (exitStatus, text) = try daemon.statusCommand()
+        #expect(exitStatus == 0)
         #expect(text.contains("VE.Direct \(daemon.monitorLink) open: SoC 14 %"), "\(text)")
         #expect(daemon.stop() == 0)
     }
