@@ -295,7 +295,7 @@ public final class Daemon {
     private func openMonitor() {
         guard let device = configuration.vedirect?.device else { return }
         do {
-            monitor = try SerialPort(path: device, baud: VEDirectDecoder.baud)
+            monitor = try SerialPort(path: device, baud: VEDirectDecoder.baud, role: .batteryMonitor)
             monitorDecoder.reset()
             if monitorLink.opened() {
                 journal.log(.notice, "VE.Direct monitor \(device) is back", fields: ["DEVICE": device])

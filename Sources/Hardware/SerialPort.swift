@@ -4,7 +4,8 @@ import Glibc
 import Darwin
 #endif
 
-/// The UART of the M8 bus adapter, opened raw (8N1, no flow control) and non-blocking.
+/// A UART opened raw (8N1, no flow control) and non-blocking: the M8 bus adapter's, or the
+/// VE.Direct port of a battery monitor.
 ///
 /// The daemon polls ``descriptor`` for input and calls ``read(into:)`` when it is readable, so
 /// nothing here ever blocks. One task owns a port: it is not `Sendable` on purpose.
@@ -18,13 +19,30 @@ public final class SerialPort {
     public let baud: Int
     /// The open file descriptor, for `poll`; -1 once the port is closed.
     public private(set) var descriptor: Int32
+    /// What is at the other end, for error messages.
+    public let role: Role
+
+    /// What a port is for: its errors name the device and the config key to check.
+    public struct Role: Sendable {
+        /// The device at the other end, e.g. `the bus adapter`.
+        public var device: String
+        /// The config key that names the port, e.g. `[bus] device`.
+        public var configKey: String
+        /// Typical paths, e.g. `/dev/ttyUSB0 or /dev/ttyAMA0`.
+        public var examples: String
+
+        /// The M8 bus adapter (`[bus] device`).
+        public static let busAdapter = Role(device: "the bus adapter", configKey: "[bus] device", examples: "/dev/ttyUSB0 or /dev/ttyAMA0")
+        /// The VE.Direct cable of a SmartShunt or BMV (`[vedirect] device`).
+        public static let batteryMonitor = Role(device: "the VE.Direct cable", configKey: "[vedirect] device", examples: "/dev/ttyUSB1")
+    }
 
     /// Opens `path` at `baud`, raw 8N1 without flow control, and discards input that arrived
     /// before (a half sentence from before the daemon started is noise, not data).
     ///
     /// Errors name the path and what to check: the adapter being plugged in, group `dialout`,
     /// another program holding the port, a path that is not a serial device.
-    public init(path: String, baud: Int) throws(HardwareError) {
+    public init(path: String, baud: Int, role: Role = .busAdapter) throws(HardwareError) {
         guard let speed = Self.speed(for: baud) else {
             let allowed = Self.supportedBaudRates.map(String.init).joined(separator: ", ")
             throw HardwareError("cannot use \(path): unsupported baud rate \(baud) (check [bus] baud; allowed: \(allowed))")
@@ -33,10 +51,10 @@ public final class SerialPort {
         // or a hangup on the line would send it SIGHUP, which means "reload" here.
         let fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else {
-            throw Self.openError(path: path, errno: errno)
+            throw Self.openError(path: path, errno: errno, role: role)
         }
         do throws(HardwareError) {
-            try Self.configure(fd, path: path, speed: speed)
+            try Self.configure(fd, path: path, speed: speed, role: role)
         } catch {
             _ = closeDescriptor(fd)
             throw error
@@ -44,6 +62,7 @@ public final class SerialPort {
         self.path = path
         self.baud = baud
         self.descriptor = fd
+        self.role = role
     }
 
     deinit {
@@ -65,7 +84,7 @@ public final class SerialPort {
             if count == 0 {
                 // With VMIN = 1 and O_NONBLOCK an idle line gives EAGAIN, so 0 is a real end of
                 // file: the kernel hung the tty up (USB unplug) or the pty master went away.
-                throw HardwareError("lost \(path): device gone (end of file; was the bus adapter unplugged?)")
+                throw HardwareError("lost \(path): device gone (end of file; was \(role.device) unplugged?)")
             }
             let error = errno
             switch error {
@@ -75,7 +94,7 @@ public final class SerialPort {
                 return 0
             case EIO, ENXIO, ENODEV:
                 throw HardwareError(
-                    "lost \(path): device gone (\(Self.describe(error)); was the bus adapter unplugged?)", errno: error)
+                    "lost \(path): device gone (\(Self.describe(error)); was \(role.device) unplugged?)", errno: error)
             default:
                 throw HardwareError("cannot read \(path): \(Self.describe(error))", errno: error)
             }
@@ -106,13 +125,13 @@ public final class SerialPort {
         }
     }
 
-    private static func configure(_ fd: Int32, path: String, speed: speed_t) throws(HardwareError) {
+    private static func configure(_ fd: Int32, path: String, speed: speed_t, role: Role) throws(HardwareError) {
         var settings = termios()
         guard tcgetattr(fd, &settings) == 0 else {
             let error = errno
             if error == ENOTTY || error == EINVAL {
                 throw HardwareError(
-                    "cannot use \(path): not a serial device (check [bus] device: it must be the adapter's UART, e.g. /dev/ttyUSB0 or /dev/ttyAMA0)",
+                    "cannot use \(path): not a serial device (check \(role.configKey): it must be the UART of \(role.device), e.g. \(role.examples))",
                     errno: error)
             }
             throw HardwareError("cannot configure \(path): \(describe(error))", errno: error)
@@ -149,19 +168,19 @@ public final class SerialPort {
         _ = ioctl(fd, UInt(TIOCEXCL))
     }
 
-    private static func openError(path: String, errno error: Int32) -> HardwareError {
+    private static func openError(path: String, errno error: Int32, role: Role) -> HardwareError {
         let why: String
         switch error {
         case ENOENT:
-            why = "no such device (is the bus adapter plugged in? check [bus] device; ls /dev/serial/by-id/)"
+            why = "no such device (is \(role.device) plugged in? check \(role.configKey); ls /dev/serial/by-id/)"
         case ENXIO, ENODEV:
-            why = "no device behind it (is the bus adapter plugged in, or the UART enabled? check [bus] device; ls /dev/serial/by-id/)"
+            why = "no device behind it (is \(role.device) plugged in, or the UART enabled? check \(role.configKey); ls /dev/serial/by-id/)"
         case EACCES, EPERM:
             why = "permission denied (the smallbmsd user needs group dialout)"
         case EBUSY:
             why = "device busy (another program holds it, e.g. ModemManager, a serial console or picocom; fuser -v \(path))"
         case EISDIR:
-            why = "is a directory (check [bus] device)"
+            why = "is a directory (check \(role.configKey))"
         default:
             why = describe(error)
         }
