@@ -278,10 +278,19 @@ class Guest:
         """Runs one shell line in the guest; returns (status, output)."""
         assert "\n" not in command
         note(f"guest$ {command}")
-        self.ctl.sendall(command.encode() + b"\n")
+        framed = f"@@{len(command)}:{command}\n".encode()
+        self.ctl.sendall(framed)
         out = []
+        resent = 0
         while True:
             line = self._readline(timeout)
+            if line == "@@GARBLED":
+                # The guest received the command incomplete and did not run it (see guest/init).
+                resent += 1
+                check(resent <= 5, f"guest command garbled on its way 5 times: {command}")
+                note(f"guest command arrived garbled, sent again: {command}")
+                self.ctl.sendall(framed)
+                continue
             m = re.fullmatch(r"@@RC (\d+)", line)
             if m:
                 text = "\n".join(out)
@@ -774,9 +783,17 @@ class Run:
                   f"{line} not held as an active-low output: {info.get(line)}")
         time.sleep(0.5)
         t_data = g.now()
+        # The guest's monitor samples every 5 ms and stamps a sample after reading it, and the daemon
+        # sends READY=1 within a few ms of requesting its lines: the move from the released level (0)
+        # to OFF (physical 1) may be stamped just after READY. It must come no later than 0.1 s after.
+        off = {k: 1 for k in OUTPUTS}
+        t_held = self.m.wait_for(lambda st: all(st.get(k) == v for k, v in off.items()), t_start, 5)
+        check(t_held is not None and t_held <= t_ready + 0.1,
+              f"active-low outputs not OFF (physical high) by READY=1 + 0.1 s: at {None if t_held is None else round(t_held - t_ready, 3)} s "
+              f"(state at READY=1: {self.fmt(self.m.state_at(t_ready) or {})})")
         # (PRE-ALARM may turn on once comms_timeout_s passes without data: see start_up.)
-        self.steady({k: 1 for k in OUTPUTS if k != PRE}, t_ready, t_data, "active-low outputs OFF (physical high) before data")
-        self.steady({PRE: 1}, t_ready, min(t_data, t_start + COMMS_TIMEOUT_S - 0.05), "active-low PRE-ALARM OFF before data")
+        self.steady({k: 1 for k in OUTPUTS if k != PRE}, t_held, t_data, "active-low outputs OFF (physical high) before data")
+        self.steady({PRE: 1}, t_held, min(t_data, t_start + COMMS_TIMEOUT_S - 0.05), "active-low PRE-ALARM OFF before data")
         g.feeder.healthy()
         g.feeder.enabled = True
         t_on = self.expect({LOAD: 0, CHARGER: 0, LED_LOAD: 0, PRE: 1, LED_RED: 1}, t_data, 10,
