@@ -271,25 +271,30 @@ public final class Daemon {
         }
     }
 
-    private func readSerial() {
-        guard let serial else { return }
+    /// Reads everything waiting on `port` into the one read buffer, handing each chunk to `consume`;
+    /// returns the error that ended the port (close it and retry), or nil once nothing more waits.
+    private func drain(_ port: SerialPort, _ consume: (UnsafeRawBufferPointer) -> Void) -> (any Error)? {
         while true {
             let count: Int
             do {
-                count = try readBuffer.withUnsafeMutableBytes { buffer throws(HardwareError) in try serial.read(into: buffer) }
+                count = try readBuffer.withUnsafeMutableBytes { buffer throws(HardwareError) in try port.read(into: buffer) }
             } catch {
-                journal.log(.error, "bus device lost: \(error); the batteries count as silent, retrying", fields: ["DEVICE": configuration.bus.device])
-                _ = serialLink.failed(at: options.clock.realNow())
-                serial.close()
-                self.serial = nil
-                return
+                return error
             }
-            if count == 0 { return }
-            let now = options.clock.coreNow()
-            let decision = readBuffer.withUnsafeBytes { bus.receive(UnsafeRawBufferPointer(rebasing: $0[0..<count]), at: now) }
-            take(decision)
-            if count < readBuffer.count { return }
+            if count == 0 { return nil }
+            readBuffer.withUnsafeBytes { consume(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+            if count < readBuffer.count { return nil }
         }
+    }
+
+    private func readSerial() {
+        guard let serial else { return }
+        let lost = drain(serial) { bytes in take(bus.receive(bytes, at: options.clock.coreNow())) }
+        guard let lost else { return }
+        journal.log(.error, "bus device lost: \(lost); the batteries count as silent, retrying", fields: ["DEVICE": configuration.bus.device])
+        _ = serialLink.failed(at: options.clock.realNow())
+        serial.close()
+        self.serial = nil
     }
 
     private func openMonitor() {
@@ -310,27 +315,20 @@ public final class Daemon {
 
     private func readMonitor() {
         guard let monitor, let device = configuration.vedirect?.device else { return }
-        while true {
-            let count: Int
-            do {
-                count = try readBuffer.withUnsafeMutableBytes { buffer throws(HardwareError) in try monitor.read(into: buffer) }
-            } catch {
-                journal.log(.error, "VE.Direct monitor lost: \(error); the state-of-charge rule keeps its last value, retrying", fields: ["DEVICE": device])
-                _ = monitorLink.failed(at: options.clock.realNow())
-                monitor.close()
-                self.monitor = nil
-                return
+        // Collected first and taken after: taking a decision writes the status file, which reads the
+        // decoder's counters, and the decoder is busy inside `feed`.
+        var percents: [Double] = []
+        let lost = drain(monitor) { bytes in
+            monitorDecoder.feed(bytes) { block in
+                if let percent = block.stateOfChargePercent { percents.append(percent) }
             }
-            if count == 0 { return }
-            var percents: [Double] = []
-            readBuffer.withUnsafeBytes { buffer in
-                monitorDecoder.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<count])) { block in
-                    if let percent = block.stateOfChargePercent { percents.append(percent) }
-                }
-            }
-            for percent in percents { stateOfChargeArrived(percent) }
-            if count < readBuffer.count { return }
         }
+        for percent in percents { stateOfChargeArrived(percent) }
+        guard let lost else { return }
+        journal.log(.error, "VE.Direct monitor lost: \(lost); the state-of-charge rule keeps its last value, retrying", fields: ["DEVICE": device])
+        _ = monitorLink.failed(at: options.clock.realNow())
+        monitor.close()
+        self.monitor = nil
     }
 
     private func stateOfChargeArrived(_ percent: Double) {

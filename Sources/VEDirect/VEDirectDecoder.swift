@@ -12,6 +12,8 @@
 /// reopen is dropped, as is any block hit by noise. At most `maxBlockLength` bytes are held
 /// (bounded memory whatever the line sends); a longer block is discarded.
 public struct VEDirectDecoder: Sendable {
+    /// The text protocol's fixed line speed: 19200 baud 8N1.
+    public static let baud = 19200
     /// Longest block held: real blocks are under 300 bytes (a BMV-712's largest is about 250).
     public static let maxBlockLength = 1024
     /// Longest label and value held: the protocol's are 9 and 33; longer ones make a bad block.
@@ -49,6 +51,9 @@ public struct VEDirectDecoder: Sendable {
     /// A decoder that has seen nothing yet.
     public init() {}
 
+    /// Fields of the open block currently held; lets tests check that memory stays bounded.
+    var heldFieldCount: Int { fields.count }
+
     /// Forgets a partial block, for when the port is reopened. Counters are kept.
     public mutating func reset() {
         state = .idle
@@ -57,12 +62,8 @@ public struct VEDirectDecoder: Sendable {
         startBlock()
     }
 
-    /// Consumes `bytes` and calls `deliver` once per block whose checksum matches, in stream order.
-    public mutating func feed(_ bytes: UnsafeRawBufferPointer, _ deliver: (VEDirectBlock) -> Void) {
-        for byte in bytes { consume(byte, deliver) }
-    }
-
-    /// Consumes `bytes` (arrays, strings' UTF-8) like ``feed(_:_:)-(UnsafeRawBufferPointer,_)``.
+    /// Consumes `bytes` (a read buffer, an array, a string's UTF-8) and calls `deliver` once per block
+    /// whose checksum matches, in stream order.
     public mutating func feed<C: Collection>(_ bytes: C, _ deliver: (VEDirectBlock) -> Void) where C.Element == UInt8 {
         for byte in bytes { consume(byte, deliver) }
     }
@@ -147,14 +148,4 @@ public struct VEDirectDecoder: Sendable {
         value.removeAll(keepingCapacity: true)
         fields.removeAll(keepingCapacity: true)
     }
-}
-
-extension VEDirectDecoder {
-    /// Fields of the open block currently held; lets tests check that memory stays bounded.
-    var heldFieldCount: Int { fields.count }
-}
-
-extension VEDirectDecoder {
-    /// The text protocol's fixed line speed: 19200 baud 8N1.
-    public static let baud = 19200
 }
