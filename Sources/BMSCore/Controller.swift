@@ -155,6 +155,18 @@ public struct Controller: Sendable {
         observeData(at: now)
     }
 
+    /// The daemon drove `changes` (the last decision's) onto the lines at `instant`, a little after
+    /// the decision. Their outputs count as changed from then on, so the pre-alarm lead is timed from
+    /// the moment PRE-ALARM reached its line: on the wire LOAD can never follow it by less than
+    /// `prealarm_lead_s`, however long the write took. Returns the next deadline, which may have
+    /// moved with it. Replay and tests, which have no lines, need not call it.
+    public mutating func outputsApplied(_ changes: [OutputChange], at instant: Instant) -> Instant? {
+        for change in changes where outputSince[change.output] == change.at && instant > change.at {
+            outputSince[change.output] = instant
+        }
+        return nextDeadline(after: max(instant, lastEvaluation))
+    }
+
     // MARK: - Evaluation
 
     /// Evaluates the rules at `now` with no new input: timers that are due fire here.

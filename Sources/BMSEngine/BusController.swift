@@ -47,6 +47,12 @@ public struct BusController: Sendable {
         controller.evaluate(at: now)
     }
 
+    /// The last decision's changes reached the lines at `instant` (see ``Controller/outputsApplied(_:at:)``);
+    /// returns the next deadline.
+    public mutating func outputsApplied(_ changes: [OutputChange], at instant: Instant) -> Instant? {
+        controller.outputsApplied(changes, at: instant)
+    }
+
     /// Takes new settings from a config reload (see ``Controller/reconfigure(_:at:)``).
     public mutating func reconfigure(_ settings: Settings, at now: Instant) {
         controller.reconfigure(settings, at: now)

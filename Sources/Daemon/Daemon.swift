@@ -408,6 +408,8 @@ public final class Daemon {
             if let outputs {
                 do {
                     try outputs.drive(decision.levels)
+                    // Timed from the write, not the decision: see Controller.outputsApplied.
+                    coreDeadline = bus.outputsApplied(decision.changes, at: options.clock.coreNow())
                 } catch {
                     fail("cannot drive the output lines: \(error)")
                 }

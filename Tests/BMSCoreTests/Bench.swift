@@ -9,6 +9,9 @@ struct Bench {
     private(set) var changes: [OutputChange] = []
     private(set) var notices: [Notice] = []
     private var sequence = 0
+    /// How long after each decision its changes reach the lines (as the daemon reports through
+    /// `outputsApplied`); nil: never reported, as in replay.
+    var writeLatency: Duration?
 
     init(_ configure: (inout Settings) -> Void = { _ in }) {
         var settings = Settings()
@@ -67,6 +70,9 @@ struct Bench {
         changes += decision.changes
         notices += decision.notices
         deadline = decision.nextDeadline
+        if let writeLatency, let first = decision.changes.first {
+            deadline = controller.outputsApplied(decision.changes, at: first.at + writeLatency)
+        }
     }
 
     func state(_ output: Output) -> OutputState { controller.outputLevels[output] }

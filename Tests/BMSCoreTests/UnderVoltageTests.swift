@@ -16,6 +16,17 @@ struct UnderVoltageTests {
         #expect(cut?.reason.battery == 1 && cut?.reason.cell == 1)
     }
 
+    @Test func loadCut_leadIsTimedFromWhenPrealarmReachedItsLine() {
+        var bench = startedBench()
+        // The daemon reports each write 4 ms after its decision: the lead starts at the write.
+        bench.writeLatency = .milliseconds(4)
+        bench.hold(from: 11, to: 80) { _ in fourCells(2750) }
+        #expect(same(bench.when(.prealarm, .on), 12))
+        // Not at 42 (a decision 30 s after PRE-ALARM's, but a write 29.996 s after it), at 42.004.
+        #expect(same(bench.when(.load, .off), 42.004))
+        #expect(bench.change(.load, .off)?.reason.text == "battery 1 cell 1 2.75 V < 2.80 V, pre-alarm raised 30 s ago")
+    }
+
     @Test func loadCut_leadFollowsTheConfiguredPrealarmLead() {
         var bench = startedBench { $0.prealarmLead = .seconds(45) }
         bench.hold(from: 11, to: 80) { _ in fourCells(2750) }
