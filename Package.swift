@@ -3,7 +3,7 @@ import Foundation
 import PackageDescription
 
 // MARK: libgpiod 1 or 2 (issue 8) -------------------------------------------------------------
-// The two libgpiod generations have incompatible C APIs. Sources/Hardware compiles GPIOD.swift
+// The two libgpiod generations have incompatible C APIs. Sources/Devices compiles GPIOD1.swift
 // (1.x: Debian 12, Pi OS bookworm) or GPIOD2.swift (2.x: Debian 13, Pi OS trixie, bookworm-backports)
 // under the LIBGPIOD_V2 condition, set here from what `pkg-config --modversion libgpiod` finds.
 // SMALLBMSD_LIBGPIOD=1|2 overrides the probe; without pkg-config the build assumes 1.x.
@@ -35,7 +35,7 @@ let package = Package(
         // For the separate Benchmarks/ package (it depends on this one by path); nothing else uses them.
         .library(name: "BMSCore", targets: ["BMSCore"]),
         .library(name: "M8Bus", targets: ["M8Bus"]),
-        .library(name: "BMSEngine", targets: ["BMSEngine"]),
+        .library(name: "Pipeline", targets: ["Pipeline"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -50,23 +50,31 @@ let package = Package(
         .target(name: "VEDirect"),
         // TOML text -> validated settings, with file/key/line errors.
         .target(name: "Config", dependencies: ["BMSCore", .product(name: "TOMLKit", package: "TOMLKit")]),
-        // The one data path (bytes -> decoder -> controller -> decision) and replay, still pure.
-        .target(name: "BMSEngine", dependencies: ["BMSCore", "M8Bus"]),
-        // C libraries, one module map each; only Hardware imports them, one Swift file per library.
+        // Still pure: each source's decoding (bytes -> the rules' inputs), replay, the simulated bank.
+        .target(name: "Pipeline", dependencies: ["BMSCore", "M8Bus", "VEDirect"]),
+        // C libraries, one module map each; only the edges import them, one Swift file per library.
         .systemLibrary(name: "CGPIOD", pkgConfig: "libgpiod", providers: [.apt(["libgpiod-dev"])]),
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         // Kernel interfaces missing from Glibc's module map (signalfd).
         .systemLibrary(name: "CLinux"),
-        // The edges: UART, GPIO lines, systemd, journal, status file, behind small protocols.
+        // What every edge shares: its error type, the one write-all loop, wake-up pipes, the clock reads.
+        .target(name: "EdgeIO"),
+        // Devices: GPIO lines (libgpiod 1 or 2 under one skeleton, or simulated) and serial ports.
         .target(
-            name: "Hardware", dependencies: ["BMSCore", "Config", "CGPIOD", "CSystemd", "CLinux"],
+            name: "Devices", dependencies: ["BMSCore", "Config", "CGPIOD", "EdgeIO"],
             swiftSettings: libgpiodSwiftSettings),
-        // The run loop: an executor of the core's decisions on the edges.
-        .target(name: "Daemon", dependencies: ["BMSCore", "M8Bus", "VEDirect", "Config", "BMSEngine", "Hardware"]),
+        // systemd: the journal, sd_notify and the watchdog, signals.
+        .target(name: "Systemd", dependencies: ["CSystemd", "CLinux", "EdgeIO"]),
+        // The status file and its JSON, for `smallbmsd status` and anyone's jq.
+        .target(name: "Status", dependencies: ["BMSCore", "EdgeIO"]),
+        // The run loop: an executor of the core's decisions; sources feed it, sinks are told.
+        .target(
+            name: "Daemon",
+            dependencies: ["BMSCore", "M8Bus", "VEDirect", "Config", "Pipeline", "EdgeIO", "Devices", "Systemd", "Status"]),
         .executableTarget(
             name: "smallbmsd",
             dependencies: [
-                "BMSCore", "M8Bus", "Config", "BMSEngine", "Hardware", "Daemon",
+                "BMSCore", "M8Bus", "Config", "Pipeline", "EdgeIO", "Devices", "Systemd", "Status", "Daemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -74,10 +82,13 @@ let package = Package(
         .testTarget(name: "M8BusTests", dependencies: ["M8Bus"]),
         .testTarget(name: "VEDirectTests", dependencies: ["VEDirect"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "BMSCore"]),
-        .testTarget(name: "BMSEngineTests", dependencies: ["BMSEngine", "BMSCore", "M8Bus", "Config"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "BMSCore", "M8Bus", "VEDirect", "Config"]),
         .testTarget(name: "CLITests", dependencies: ["smallbmsd", "M8Bus"]),
         // The real binary on a pty, with a NOTIFY_SOCKET listener and simulated lines.
-        .testTarget(name: "DaemonTests", dependencies: ["smallbmsd", "M8Bus", "VEDirect", "Hardware"]),
-        .testTarget(name: "HardwareTests", dependencies: ["Hardware", "BMSCore", "Config"]),
+        .testTarget(
+            name: "DaemonTests",
+            dependencies: ["smallbmsd", "Daemon", "BMSCore", "Config", "M8Bus", "VEDirect", "EdgeIO", "Devices", "Systemd", "Status"]),
+        // The edges: devices, systemd and the status file, each tested for real (ptys, sockets, files).
+        .testTarget(name: "HardwareTests", dependencies: ["EdgeIO", "Devices", "Systemd", "Status", "BMSCore", "Config"]),
     ]
 )

@@ -37,7 +37,7 @@ let package = Package(
                 benchmark, "BenchmarkSupport",
                 .product(name: "M8Bus", package: mainPackage),
                 .product(name: "BMSCore", package: mainPackage),
-                .product(name: "BMSEngine", package: mainPackage),
+                .product(name: "Pipeline", package: mainPackage),
             ],
             path: "DecoderBenchmarks",
             plugins: plugins),
@@ -55,7 +55,7 @@ let package = Package(
                 "BenchmarkSupport",
                 .product(name: "M8Bus", package: mainPackage),
                 .product(name: "BMSCore", package: mainPackage),
-                .product(name: "BMSEngine", package: mainPackage),
+                .product(name: "Pipeline", package: mainPackage),
             ],
             path: "Tools/CallgrindDriver",
             // Nothing else here links Foundation, which would have brought libm (round, fmod) along.

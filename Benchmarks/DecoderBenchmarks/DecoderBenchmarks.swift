@@ -1,5 +1,5 @@
 import BMSCore
-import BMSEngine
+import Pipeline
 import Benchmark
 import BenchmarkSupport
 import M8Bus
@@ -65,7 +65,7 @@ let benchmarks: @Sendable () -> Void = {
         let stream = BusStream(sentences: 1000, cells: 8, noisy: false)
         let sentences = stream.sentences()
         precondition(sentences.count == 1000)
-        var bus = BusController(settings: settings, start: .origin)
+        var bus = DecodingController<M8InputDecoder>(settings: settings, start: .origin)
         var now = Instant.origin
         var changes = 0
         // Six seconds of healthy data brings every output ON (recover_s is 5 s).

@@ -1,9 +1,14 @@
-/// The three signals a battery's own BMS sends in the flags byte.
+/// The three signals of a battery's own BMS, as the rules mean them, whatever device sent them
+/// (each source maps its device's bits: behaviour.md, "Where readings come from").
+///
+/// Kept as three bits, so the rules can AND and OR a whole bank at once: bit 0 ATD, bit 1 ATC,
+/// bit 2 PRE. The status file writes these bits as its `flags` (`"03"`).
 public struct BatteryFlags: Sendable, Hashable {
-    /// The raw flags byte as sent (reserved bits included).
-    public var rawValue: UInt8
+    /// The three signals as bits 0 (ATD), 1 (ATC) and 2 (PRE); no other bit is ever set.
+    public private(set) var rawValue: UInt8
 
-    public init(rawValue: UInt8) { self.rawValue = rawValue }
+    /// Flags from bits 0-2 of `rawValue` (ATD, ATC, PRE); other bits are not signals and are dropped.
+    public init(rawValue: UInt8) { self.rawValue = rawValue & 0x07 }
 
     /// ATD, bit 0: the battery allows discharge. Clear means "loads off".
     public var allowsDischarge: Bool { rawValue & 0x01 != 0 }
@@ -21,10 +26,11 @@ public struct BatteryFlags: Sendable, Hashable {
     public static let normal = BatteryFlags(rawValue: 0x03)
 }
 
-/// What one battery reported in one fresh sentence: the core's view of an M8 `$M8B` sentence.
+/// What one battery reported in one fresh reading, in neutral terms: cells, temperatures and the
+/// three signals, whichever source read them (an M8 adapter, a serial BMS, Bluetooth).
 ///
-/// Repeated sentences (same sequence number) never reach the core: the bus decoder drops them,
-/// so every reading counts as fresh data.
+/// Only fresh readings reach the core (a repeated seq, a stale counter or an invalid reply is
+/// counted by its source and withheld), so every reading counts as fresh data.
 public struct BatteryReading: Sendable, Hashable {
     /// Position in the chain, 1-based.
     public var battery: Int

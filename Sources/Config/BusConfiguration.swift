@@ -8,8 +8,8 @@ public struct BusConfiguration: Sendable, Equatable {
     /// The line speed in bit/s: 9600, 19200, 38400, 57600 or 115200.
     public var baud: Int
 
-    /// The baud rates the adapter and termios both offer.
-    public static let supportedBaudRates = [9600, 19200, 38400, 57600, 115200]
+    /// The baud rates the adapter may be set to (m8-serial-protocol.md, Physical layer).
+    public static let supportedBaudRates = SerialBaudRates.supported
 
     /// A bus port; the defaults are behaviour.md's.
     public init(device: String = "/dev/ttyUSB0", baud: Int = 115200) {

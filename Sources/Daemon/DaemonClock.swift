@@ -1,4 +1,5 @@
 import BMSCore
+import EdgeIO
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -15,23 +16,22 @@ public protocol DaemonClock: Sendable {
     func coreNow() -> Instant
     /// How long to really wait for `coreDuration` of core time to pass.
     func realDuration(forCore coreDuration: Duration) -> Duration
+    /// Seconds since the Unix epoch, for stamps a person reads (the status file); never for timers.
+    func wallClockSeconds() -> Double
 }
 
-/// CLOCK_MONOTONIC, read as a duration since boot.
-func monotonicNow() -> Duration {
-    var spec = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &spec)
-    return .seconds(spec.tv_sec) + .nanoseconds(spec.tv_nsec)
+extension DaemonClock {
+    public func wallClockSeconds() -> Double { SystemClock.wallClockSeconds() }
 }
 
 /// Real time: the core's instants are the monotonic clock's, counted from the daemon's start.
 public struct MonotonicClock: DaemonClock {
     private let origin: Duration
 
-    public init() { origin = monotonicNow() }
+    public init() { origin = SystemClock.monotonic() }
 
-    public func realNow() -> Duration { monotonicNow() }
-    public func coreNow() -> Instant { Instant(sinceOrigin: monotonicNow() - origin) }
+    public func realNow() -> Duration { SystemClock.monotonic() }
+    public func coreNow() -> Instant { Instant(sinceOrigin: SystemClock.monotonic() - origin) }
     public func realDuration(forCore coreDuration: Duration) -> Duration { coreDuration }
 }
 
@@ -42,12 +42,12 @@ public struct ScaledClock: DaemonClock {
     public let speed: Double
 
     public init(speed: Double) {
-        origin = monotonicNow()
+        origin = SystemClock.monotonic()
         self.speed = speed
     }
 
-    public func realNow() -> Duration { monotonicNow() }
-    public func coreNow() -> Instant { Instant(sinceOrigin: (monotonicNow() - origin) * speed) }
+    public func realNow() -> Duration { SystemClock.monotonic() }
+    public func coreNow() -> Instant { Instant(sinceOrigin: (SystemClock.monotonic() - origin) * speed) }
     public func realDuration(forCore coreDuration: Duration) -> Duration { coreDuration / speed }
 }
 

@@ -1,8 +1,6 @@
 import BMSCore
 import Config
-import Hardware
-import M8Bus
-import VEDirect
+import Status
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -10,29 +8,21 @@ import Glibc
 /// The version every status file and `--version` reports.
 public let smallbmsdVersion = "0.1.0"
 
-/// Turns what the controller sees into the status file's report.
+/// Turns what the controller sees, and what each source says of its link, into the status file's report.
 enum StatusReportBuilder {
     static func report(
-        snapshot: ControllerSnapshot, counters: BusCounters, configuration: Configuration, busOpen: Bool,
-        monitorCounters: VEDirectCounters, monitorOpen: Bool, coreNow: Instant, uptime: Duration, stopping: Bool
+        snapshot: ControllerSnapshot, configuration: Configuration, sources: [any ReadingSource], coreNow: Instant,
+        wallClockSeconds: Double, uptime: Duration, stopping: Bool
     ) -> StatusReport {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        let wallClock = Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
         var report = StatusReport(
-            snapshot: snapshot, at: coreNow, wallClockNow: wallClock, version: smallbmsdVersion,
+            snapshot: snapshot, at: coreNow, wallClockNow: wallClockSeconds, version: smallbmsdVersion,
             pid: Int(getpid()), uptime: uptime,
-            bus: StatusReport.Bus(
-                device: configuration.bus.device, isOpen: busOpen, sentences: counters.sentences,
-                bad: counters.bad, repeats: counters.repeats, foreign: counters.foreign),
-            monitor: configuration.vedirect.map { vedirect in
-                StatusReport.Monitor(
-                    device: vedirect.device, isOpen: monitorOpen, stateOfChargePercent: snapshot.stateOfChargePercent,
-                    blocks: monitorCounters.blocks, bad: monitorCounters.bad)
-            })
+            // The bus adapter's source fills this in; a bank without one shows it closed.
+            bus: StatusReport.Bus(device: configuration.bus.device, isOpen: false, sentences: 0, bad: 0, repeats: 0, foreign: 0))
+        for source in sources { source.report(into: &report, snapshot: snapshot) }
         if stopping {
             // The lines were driven OFF and released on the way out: say so, whatever the rules held.
-            let stamp = StatusReport.timestamp(secondsSinceEpoch: wallClock)
+            let stamp = StatusReport.timestamp(secondsSinceEpoch: wallClockSeconds)
             for output in Output.allCases {
                 report.outputs[output] = StatusReport.OutputStatus(state: .off, reason: "daemon stopped: driven OFF and released", since: stamp)
             }

@@ -1,10 +1,10 @@
 import ArgumentParser
 import BMSCore
-import BMSEngine
 import Config
 import Daemon
 import Foundation
-import Hardware
+import Devices
+import Pipeline
 
 /// `smallbmsd demo`: the whole daemon on a simulated bank and simulated lines, for a first look.
 struct DemoCommand: ParsableCommand {
@@ -66,7 +66,7 @@ struct DemoCommand: ParsableCommand {
         options.clock = clock
         options.statusInterval = .milliseconds(250)
         let view = DemoView(scenario: chosen, speed: speed, live: isatty(1) == 1)
-        let daemon = Daemon(configuration: configuration, options: options, journal: view, observer: view)
+        let daemon = Daemon(configuration: configuration, options: options, log: view, extraSinks: [view])
         let stop = daemon.stopHandle
         let batteryCount = batteries
 

@@ -1,20 +1,20 @@
 import BMSCore
-import BMSEngine
 import Daemon
 import Foundation
-import Hardware
-import M8Bus
+import EdgeIO
+import Pipeline
+import Status
 
 /// What `demo` shows: a live one-screen view on a terminal, one line per transition otherwise.
-final class DemoView: DaemonObserver, EventLog, @unchecked Sendable {
-    // Called only from the daemon's loop thread (observer and log calls alike), so no lock is needed.
+final class DemoView: DecisionSink, EventLog, @unchecked Sendable {
+    // Called only from the daemon's loop thread (sink and log calls alike), so no lock is needed.
     private let scenario: BankSimulator.Scenario
     private let speed: Double
     private let live: Bool
     private var levels = OutputLevels.allOff
     private var transitions: [String] = []
     private var snapshot: ControllerSnapshot?
-    private var counters = BusCounters()
+    private var bus: StatusReport.Bus?
     private var lastTime = Instant.origin
 
     init(scenario: BankSimulator.Scenario, speed: Double, live: Bool) {
@@ -26,11 +26,10 @@ final class DemoView: DaemonObserver, EventLog, @unchecked Sendable {
         }
     }
 
-    func daemon(didApply decision: Decision, snapshot: ControllerSnapshot, counters: BusCounters) {
-        levels = decision.levels
-        self.snapshot = snapshot
-        self.counters = counters
-        for change in decision.changes {
+    func outputsChanged(_ changes: [OutputChange], _ daemon: any DaemonState) {
+        levels = daemon.levels
+        refresh(from: daemon)
+        for change in changes {
             let line = "\(ReplayFormat.text.line(for: change))"
             transitions.append(line)
             lastTime = change.at
@@ -39,15 +38,22 @@ final class DemoView: DaemonObserver, EventLog, @unchecked Sendable {
         if live { draw() }
     }
 
-    func daemonHeartbeat(snapshot: ControllerSnapshot, counters: BusCounters) {
-        self.snapshot = snapshot
-        self.counters = counters
+    func noticed(_ notices: [Notice], _ daemon: any DaemonState) {
+        refresh(from: daemon)
         if live { draw() }
     }
 
-    func daemonDidStop() {}
+    func heartbeat(_ daemon: any DaemonState) {
+        refresh(from: daemon)
+        if live { draw() }
+    }
 
-    func log(_ priority: Journal.Priority, _ message: String, fields: [String: String]) {
+    private func refresh(from daemon: any DaemonState) {
+        snapshot = daemon.snapshot()
+        bus = daemon.statusReport(stopping: false).bus
+    }
+
+    func log(_ priority: LogPriority, _ message: String, fields: [String: String]) {
         // The daemon's journal lines: only what an installer should notice shows in the demo.
         guard priority == .error || message.hasPrefix("fault") else { return }
         let line = "          note: \(message)"
@@ -80,7 +86,7 @@ final class DemoView: DaemonObserver, EventLog, @unchecked Sendable {
             if let problem = battery.problem { line += "  \u{1B}[31m\(problem.text)\u{1B}[0m" }
             screen += line + "\n"
         }
-        screen += "  bus: \(counters.sentences) sentences, \(counters.bad) bad, \(counters.repeats) repeats\n\n"
+        screen += "  bus: \(bus?.sentences ?? 0) sentences, \(bus?.bad ?? 0) bad, \(bus?.repeats ?? 0) repeats\n\n"
         screen += "last transitions:\n"
         for line in transitions.suffix(10) { screen += line + "\n" }
         emit(screen, newline: false)

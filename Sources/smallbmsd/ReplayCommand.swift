@@ -1,6 +1,6 @@
 import ArgumentParser
 import BMSCore
-import BMSEngine
+import Pipeline
 import Config
 import Foundation
 

@@ -2,7 +2,7 @@ import ArgumentParser
 import Config
 import Daemon
 import Foundation
-import Hardware
+import Systemd
 
 /// `smallbmsd run`: the daemon (the default command).
 struct RunCommand: ParsableCommand {
@@ -34,7 +34,7 @@ struct RunCommand: ParsableCommand {
         if let hang = ProcessInfo.processInfo.environment["SMALLBMSD_TEST_HANG_LOOP_AFTER_S"], let seconds = Double(hang) {
             options.hangLoopAfter = .seconds(seconds)
         }
-        let daemon = Daemon(configuration: configuration, options: options, journal: journal)
+        let daemon = Daemon(configuration: configuration, options: options, log: journal)
         let status = daemon.run()
         if status != 0 { throw ExitCode(status) }
     }

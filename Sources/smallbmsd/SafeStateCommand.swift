@@ -1,6 +1,7 @@
 import ArgumentParser
 import Config
-import Hardware
+import Devices
+import Systemd
 
 /// `smallbmsd safe-state`: drives every configured output OFF once and exits (the unit's ExecStopPost=).
 struct SafeStateCommand: ParsableCommand {

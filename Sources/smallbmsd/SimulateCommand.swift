@@ -1,7 +1,8 @@
 import ArgumentParser
-import BMSEngine
+import Pipeline
 import Foundation
-import Hardware
+import Config
+import Devices
 
 /// `smallbmsd simulate`: a bank simulator writing M8 sentences to a serial port or a new pty.
 struct SimulateCommand: ParsableCommand {
@@ -20,8 +21,10 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The serial device to write to (default: create a pseudo-terminal and print its path).", valueName: "path"))
     var port: String?
 
-    @Option(help: "The baud rate of --port (9600, 19200, 38400, 57600, 115200).")
+    @Option(help: ArgumentHelp("The baud rate of --port (\(SimulateCommand.baudRatesText))."))
     var baud = 115200
+
+    private static let baudRatesText = SerialBaudRates.supported.map(String.init).joined(separator: ", ")
 
     @Option(help: "Batteries on the simulated bus (1 to 20).")
     var batteries = 1

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Config
 import Daemon
 
 /// The `smallbmsd` command: the daemon and its tools, one executable.
@@ -22,4 +23,4 @@ struct SmallBMSD: ParsableCommand {
 }
 
 /// The config file every command reads unless `--config` names another.
-let defaultConfigPath = "/etc/smallbmsd/smallbmsd.toml"
+let defaultConfigPath = ConfigurationLoader.defaultPath

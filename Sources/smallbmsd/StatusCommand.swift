@@ -2,7 +2,7 @@ import ArgumentParser
 import BMSCore
 import Config
 import Foundation
-import Hardware
+import Status
 
 /// `smallbmsd status`: what the running daemon sees and decided, from its status file.
 struct StatusCommand: ParsableCommand {

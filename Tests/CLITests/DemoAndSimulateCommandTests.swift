@@ -1,4 +1,4 @@
-import BMSEngine
+import Pipeline
 import Foundation
 import Testing
 

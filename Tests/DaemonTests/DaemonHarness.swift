@@ -1,5 +1,8 @@
 import Foundation
-import Hardware
+import Devices
+import EdgeIO
+import Status
+import Systemd
 import M8Bus
 import Synchronization
 #if canImport(Glibc)

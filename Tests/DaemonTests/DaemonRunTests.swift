@@ -1,5 +1,8 @@
 import Foundation
-import Hardware
+import Devices
+import EdgeIO
+import Status
+import Systemd
 import Testing
 #if canImport(Glibc)
 import Glibc

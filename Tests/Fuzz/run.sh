@@ -185,7 +185,7 @@ build_all() {
         "swift_module TOMLKit tomlkit $(printf '%q ' "${tomlkit_sources[@]}")" \
         "${cpp[@]}" || return 1
     parallel \
-        "swift_module BMSEngine core $q_src/BMSEngine/*.swift" \
+        "swift_module Pipeline core $q_src/Pipeline/*.swift" \
         "swift_module Config config $q_src/Config/*.swift" \
         "harness M8DecoderFuzz $q_fuzz/m8-decoder/*.swift" || return 1
     parallel \
@@ -195,7 +195,7 @@ build_all() {
     parallel \
         "link m8-decoder $q_build/M8Bus.o $q_build/M8DecoderFuzz.o" \
         "link vedirect $q_build/VEDirect.o $q_build/VEDirectFuzz.o" \
-        "link replay $q_build/BMSCore.o $q_build/M8Bus.o $q_build/BMSEngine.o $q_build/ReplayFuzz.o" \
+        "link replay $q_build/BMSCore.o $q_build/M8Bus.o $q_build/VEDirect.o $q_build/Pipeline.o $q_build/ReplayFuzz.o" \
         "link config $q_build/BMSCore.o $q_build/TOMLKit.o $q_build/Config.o $q_build/ConfigFuzz.o $q_build/ctoml-*.o -lstdc++" \
         || return 1
 }

@@ -2,7 +2,10 @@ import Glibc
 import Synchronization
 import Testing
 
-@testable import Hardware
+@testable import Devices
+@testable import EdgeIO
+@testable import Status
+@testable import Systemd
 
 /// A stand-in for a libgpiod 1 event line: a pipe carries the "edges", a mutex holds the level.
 private final class FakeEdges: EdgeSource, Sendable {

@@ -4,7 +4,10 @@ import Foundation
 import Glibc
 import Testing
 
-@testable import Hardware
+@testable import Devices
+@testable import EdgeIO
+@testable import Status
+@testable import Systemd
 
 // The libgpiod 2 backend (GPIOD2.swift) against a fake libgpiod.so.3 that logs every call: the
 // exact call sequence for open, drive, the remote's edges, release and safe-state, and the

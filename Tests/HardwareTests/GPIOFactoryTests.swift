@@ -1,7 +1,10 @@
 import BMSCore
 import Config
 import Glibc
-import Hardware
+import Devices
+import EdgeIO
+import Status
+import Systemd
 import Testing
 
 @Suite("GPIO factory")

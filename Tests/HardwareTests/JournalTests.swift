@@ -5,7 +5,10 @@ import Darwin
 #endif
 import Foundation
 import Testing
-@testable import Hardware
+@testable import Devices
+@testable import EdgeIO
+@testable import Status
+@testable import Systemd
 
 /// What a reader thread drained from a pipe; handed over once, after `finished` is signalled.
 private final class PipeDrain: @unchecked Sendable {

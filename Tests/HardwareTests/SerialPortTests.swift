@@ -4,7 +4,10 @@ import Glibc
 import Darwin
 #endif
 import Testing
-@testable import Hardware
+@testable import Devices
+@testable import EdgeIO
+@testable import Status
+@testable import Systemd
 
 /// A pseudo-terminal pair: the test plays the bus adapter on the master side, `SerialPort`
 /// opens the slave path as it would open `/dev/ttyUSB0`.

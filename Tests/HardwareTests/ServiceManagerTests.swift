@@ -4,7 +4,10 @@ import Glibc
 import Darwin
 #endif
 import Testing
-@testable import Hardware
+@testable import Devices
+@testable import EdgeIO
+@testable import Status
+@testable import Systemd
 
 /// A unix datagram socket standing in for systemd's notification socket.
 private final class NotificationListener {

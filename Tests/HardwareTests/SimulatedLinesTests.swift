@@ -1,6 +1,9 @@
 import BMSCore
 import Glibc
-import Hardware
+import Devices
+import EdgeIO
+import Status
+import Systemd
 import Testing
 
 @Suite("Simulated output lines")

@@ -5,7 +5,10 @@ import Darwin
 #endif
 import Foundation
 import Testing
-@testable import Hardware
+@testable import Devices
+@testable import EdgeIO
+@testable import Status
+@testable import Systemd
 
 /// A fresh directory under /tmp, removed with everything in it when the test is done.
 private final class ScratchDirectory {

@@ -1,7 +1,10 @@
 import BMSCore
 import Foundation
 import Testing
-@testable import Hardware
+@testable import Devices
+@testable import EdgeIO
+@testable import Status
+@testable import Systemd
 
 extension StatusReport {
     /// A report as a running daemon with one battery would write it.

@@ -1,5 +1,5 @@
 import BMSCore
-import BMSEngine
+import Pipeline
 import BenchmarkSupport
 import M8Bus
 
@@ -11,7 +11,7 @@ import M8Bus
 ///   CallgrindDriver rulecore BATTERIES CELLS COUNT   handle(.reading) + evaluate
 ///   CallgrindDriver evaluate BATTERIES CELLS COUNT   evaluate(at:) alone
 ///   CallgrindDriver decoder CELLS clean|noisy COUNT  COUNT passes over a 1000-sentence stream
-///   CallgrindDriver datapath COUNT                   BusController.receive, one 8-cell sentence per read, 20 batteries
+///   CallgrindDriver datapath COUNT                   DecodingController.receive, one 8-cell sentence per read, 20 batteries
 let arguments = CommandLine.arguments
 func argument(_ index: Int) -> Int {
     guard index < arguments.count, let value = Int(arguments[index]) else {
@@ -45,7 +45,7 @@ case "datapath":
     settings.batteryCount = 20
     settings.cellsPerBattery = 8
     let sentences = BusStream(sentences: 1000, cells: 8, noisy: false).sentences()
-    var bus = BusController(settings: settings, start: .origin)
+    var bus = DecodingController<M8InputDecoder>(settings: settings, start: .origin)
     var now = Instant.origin
     var changes = 0
     let warmUp = 2 * sentences.count

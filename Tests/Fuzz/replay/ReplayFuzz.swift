@@ -1,4 +1,4 @@
-// libFuzzer target for replay (Sources/BMSEngine/ReplayLog.swift and ReplayRunner.swift), which
+// libFuzzer target for replay (Sources/Pipeline/ReplayLog.swift and ReplayRunner.swift), which
 // runs the whole rule core (Sources/BMSCore) and the decoder (Sources/M8Bus) in virtual time.
 // Those three modules are compiled with coverage; this harness is not.
 //
@@ -17,7 +17,7 @@
 // - the text and JSON renderings of every change can be made.
 
 import BMSCore
-import BMSEngine
+import Pipeline
 import M8Bus
 
 @_cdecl("LLVMFuzzerTestOneInput")
