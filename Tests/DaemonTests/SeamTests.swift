@@ -1,6 +1,7 @@
 import BMSCore
 import Config
 import Daemon
+import EdgeIO
 import Foundation
 import Status
 import Synchronization
@@ -30,9 +31,10 @@ struct SeamTests {
         options.statusInterval = .milliseconds(100)
         let stop = Mutex<StopHandle?>(nil)
         let finished = Mutex<Int32?>(nil)
+        let (settled, runOptions) = (configuration, options)
         let loop = Thread {
             let daemon = Daemon(
-                configuration: configuration, options: options, log: SilentLog(), sources: [source], sinks: [sink])
+                configuration: settled, options: runOptions, log: SilentLog(), sources: [source], sinks: [sink])
             stop.withLock { $0 = daemon.stopHandle }
             let status = daemon.run()
             finished.withLock { $0 = status }
