@@ -17,7 +17,7 @@ import Glibc
 /// the sinks. The loop names no device and no sink: it holds a list of each. The watchdog is fed
 /// from this loop only, so a hung loop starves it.
 public final class Daemon: SourceContext, DaemonState {
-    private var configuration: Configuration
+    public private(set) var configuration: Configuration
     private let options: Options
     private let clock: any DaemonClock
     private let eventLog: any EventLog
@@ -257,6 +257,7 @@ public final class Daemon: SourceContext, DaemonState {
     // MARK: - SourceContext and DaemonState
 
     public func deliver(_ input: Controller.Input) {
+        for sink in sinks { sink.inputTaken(input, at: now.core) }
         merged.add(controller.handle(input, at: now.core))
     }
 

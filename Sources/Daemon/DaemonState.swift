@@ -1,4 +1,5 @@
 import BMSCore
+import Config
 import Status
 
 /// What a ``DecisionSink`` may read of the running daemon. Each value is made when asked for,
@@ -6,6 +7,10 @@ import Status
 public protocol DaemonState: AnyObject {
     /// The levels now on the lines.
     var levels: OutputLevels { get }
+    /// This turn of the loop's instant (real and core time).
+    var now: DaemonInstant { get }
+    /// The configuration in effect (thresholds change on a reload).
+    var configuration: Configuration { get }
     /// What the rules see now.
     func snapshot() -> ControllerSnapshot
     /// The whole status report: outputs, batteries, every source's link and counters.

@@ -8,6 +8,10 @@ import BMSCore
 /// stall, a network) hands it to a thread of its own, and a sink that fails says so once in the
 /// journal and carries on. Every method has an empty default, so a sink implements what it uses.
 public protocol DecisionSink: AnyObject {
+    /// An input reached the rules at `instant` (core time): a reading, a remote edge, a state of
+    /// charge. Called for every input, before its decision is carried out: keep it cheap (a
+    /// recorder appends to memory here, never writes to disk).
+    func inputTaken(_ input: Controller.Input, at instant: Instant)
     /// Outputs changed (already on the lines), with their reasons.
     func outputsChanged(_ changes: [OutputChange], _ daemon: any DaemonState)
     /// The rules said something that is not an output change (a battery out of range, ...).
@@ -19,6 +23,7 @@ public protocol DecisionSink: AnyObject {
 }
 
 extension DecisionSink {
+    public func inputTaken(_ input: Controller.Input, at instant: Instant) {}
     public func outputsChanged(_ changes: [OutputChange], _ daemon: any DaemonState) {}
     public func noticed(_ notices: [Notice], _ daemon: any DaemonState) {}
     public func heartbeat(_ daemon: any DaemonState) {}

@@ -183,23 +183,8 @@ final class GPIOD1EdgeLine: EdgeSource {
     }
 
     func drainEdges() throws(HardwareError) {
-        // gpiod_line_event_read blocks when no event is queued: ask poll first, never wait.
-        while true {
-            var ready = pollfd(fd: edgeDescriptor, events: Int16(POLLIN), revents: 0)
-            let count = poll(&ready, 1, 0)
-            if count == 0 { return }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw GPIOMessage.remoteReadFailed(selector, chip: chip.name, errno: errno)
-            }
-            guard ready.revents & Int16(POLLIN) != 0 else {
-                throw GPIOMessage.remoteReadFailed(selector, chip: chip.name, errno: EIO)
-            }
-            // Up to the kernel's whole event FIFO (16) per read; only the level matters, not the events.
-            if gpiod_line_event_read_multiple(line, &events, UInt32(events.count)) < 0 {
-                if errno == EINTR || errno == EAGAIN { continue }
-                throw GPIOMessage.remoteReadFailed(selector, chip: chip.name, errno: errno)
-            }
+        try EdgeEventDrain.drain(edgeDescriptor, selector: selector, chip: chip.name) {
+            gpiod_line_event_read_multiple(line, &events, UInt32(events.count))
         }
     }
 

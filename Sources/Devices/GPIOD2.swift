@@ -239,22 +239,8 @@ final class GPIOD2RemoteInput: RemoteInput {
 
     func drainEvents() throws(HardwareError) {
         guard !released else { throw GPIOMessage.alreadyReleased }
-        // gpiod_line_request_read_edge_events blocks when no event is queued: ask poll first, never wait.
-        while true {
-            var ready = pollfd(fd: eventDescriptor, events: Int16(POLLIN), revents: 0)
-            let count = poll(&ready, 1, 0)
-            if count == 0 { return }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw GPIOMessage.remoteReadFailed(selector, chip: chipName, errno: errno)
-            }
-            guard ready.revents & Int16(POLLIN) != 0 else {
-                throw GPIOMessage.remoteReadFailed(selector, chip: chipName, errno: EIO)
-            }
-            if gpiod_line_request_read_edge_events(line.request, events, GPIOD2RemoteInput.eventCapacity) < 0 {
-                if errno == EINTR || errno == EAGAIN { continue }
-                throw GPIOMessage.remoteReadFailed(selector, chip: chipName, errno: errno)
-            }
+        try EdgeEventDrain.drain(eventDescriptor, selector: selector, chip: chipName) {
+            gpiod_line_request_read_edge_events(line.request, events, GPIOD2RemoteInput.eventCapacity)
         }
     }
 
