@@ -67,14 +67,23 @@ let package = Package(
         .target(name: "Systemd", dependencies: ["CSystemd", "CLinux", "EdgeIO"]),
         // The status file and its JSON, for `smallbmsd status` and anyone's jq.
         .target(name: "Status", dependencies: ["BMSCore", "EdgeIO"]),
+        // Issue 15: incident files of the flight recorder (the directory, its size bound).
+        .target(name: "Recording", dependencies: ["Pipeline", "EdgeIO"]),
+        // Issue 15: the history database; SQLite through Debian's libsqlite3-dev, one Swift file.
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "History", dependencies: ["CSQLite", "BMSCore", "Pipeline", "EdgeIO"]),
         // The run loop: an executor of the core's decisions; sources feed it, sinks are told.
         .target(
             name: "Daemon",
-            dependencies: ["BMSCore", "M8Bus", "VEDirect", "Config", "Pipeline", "EdgeIO", "Devices", "Systemd", "Status"]),
+            dependencies: [
+                "BMSCore", "M8Bus", "VEDirect", "Config", "Pipeline", "EdgeIO", "Devices", "Systemd", "Status",
+                "Recording", "History",
+            ]),
         .executableTarget(
             name: "smallbmsd",
             dependencies: [
                 "BMSCore", "M8Bus", "Config", "Pipeline", "EdgeIO", "Devices", "Systemd", "Status", "Daemon",
+                "Recording", "History",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -90,5 +99,7 @@ let package = Package(
             dependencies: ["smallbmsd", "Daemon", "BMSCore", "Config", "M8Bus", "VEDirect", "EdgeIO", "Devices", "Systemd", "Status"]),
         // The edges: devices, systemd and the status file, each tested for real (ptys, sockets, files).
         .testTarget(name: "HardwareTests", dependencies: ["EdgeIO", "Devices", "Systemd", "Status", "BMSCore", "Config"]),
+        // Issue 15: the recorder's pure parts, the incident directory and the history database, for real.
+        .testTarget(name: "RecordingTests", dependencies: ["Recording", "History", "Pipeline", "BMSCore", "M8Bus", "Config", "EdgeIO", "smallbmsd"]),
     ]
 )

@@ -8,6 +8,8 @@ extension Configuration {
         if remote != running.remote { tables.append("[remote]") }
         if statusPath != running.statusPath { tables.append("[status]") }
         if vedirect != running.vedirect { tables.append("[vedirect]") }
+        if recorder != running.recorder { tables.append("[recorder]") }
+        if history != running.history { tables.append("[history]") }
         return tables
     }
 

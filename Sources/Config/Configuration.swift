@@ -20,6 +20,10 @@ public struct Configuration: Sendable, Equatable {
     ///
     /// Its percentages live in `settings.stateOfCharge`, which is set exactly when this is.
     public var vedirect: VEDirectConfiguration?
+    /// The flight recorder (`[recorder]`): incident files after a trip.
+    public var recorder: RecorderConfiguration = RecorderConfiguration()
+    /// The history database (`[history]`).
+    public var history: HistoryConfiguration = HistoryConfiguration()
 
     /// The status file's path when `[status] path` is not given.
     public static let defaultStatusPath = "/run/smallbmsd/status.json"
