@@ -33,6 +33,7 @@ public final class Daemon: SourceContext, DaemonState {
     private var nextHeartbeat: Duration = .zero
     private var readySent = false
     private var exitStatus: Int32?
+    public private(set) var exitCause: String?
     private var startedAtReal: Duration = .zero
     private let stopPipe: (read: Int32, write: Int32)
     /// This turn's instant, read once after `poll` returned.
@@ -143,6 +144,7 @@ public final class Daemon: SourceContext, DaemonState {
         }
         if descriptors[0].revents != 0 {
             try? NonBlockingPipe.drain(stopPipe.read)
+            exitCause = exitCause ?? "stop requested"
             exitStatus = exitStatus ?? 0
             return
         }
@@ -151,6 +153,7 @@ public final class Daemon: SourceContext, DaemonState {
                 switch request {
                 case .stop:
                     eventLog.log(.notice, "stop requested by signal")
+                    exitCause = exitCause ?? "stop requested by signal"
                     exitStatus = exitStatus ?? 0
                 case .reload:
                     reload()
@@ -268,6 +271,7 @@ public final class Daemon: SourceContext, DaemonState {
     /// A fatal error at an edge: log it, drive what can be driven OFF (at shutdown), exit non-zero.
     public func fail(_ message: String) {
         eventLog.log(.error, "\(message); driving every output OFF and exiting")
+        exitCause = exitCause ?? message
         exitStatus = 1
     }
 
