@@ -120,13 +120,25 @@ struct HistoryCommand: ParsableCommand {
 
 /// `smallbmsd history-soak PATH` (hidden, for the tests): writes to a history database as fast
 /// as it can, as the daemon would, until killed: the SIGKILL test's writer.
+///
+/// With `--steady-hours H` it instead writes what the history sink writes for a steady bank of
+/// `--batteries` batteries over H hours (a reading a second per battery, no output change, a
+/// flush every `--flush-s`), without waiting, then prints the bytes this process handed to
+/// write(2) and the storage layer (/proc/self/io): the figures of the SD-card note.
 struct HistorySoakCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "history-soak", abstract: "Test only: write history rows until killed.", shouldDisplay: false)
 
     @Argument var path: String
+    @Option var steadyHours: Int?
+    @Option var batteries = 4
+    @Option var flushS = 300
 
     func run() throws {
+        if let steadyHours {
+            try steady(hours: steadyHours)
+            return
+        }
         let store = try HistoryStore(path: path)
         var time = 1_796_000_000.0
         try store.recordStart(at: time)
@@ -144,5 +156,54 @@ struct HistorySoakCommand: ParsableCommand {
             // Unbuffered: the test waits for this line before it kills.
             if written == 1 { FileHandle.standardOutput.write(Data("writing\n".utf8)) }
         }
+    }
+}
+
+
+extension HistorySoakCommand {
+    private func steady(hours: Int) throws {
+        let before = Self.io()
+        let store = try HistoryStore(path: path)
+        var accumulator = HistoryAccumulator()
+        var levels = OutputLevels.allOff
+        levels[.load] = .on
+        levels[.charger] = .on
+        let startTime = 1_796_000_000.0
+        try store.recordStart(at: startTime)
+        accumulator.accrue(until: .origin, levels: levels, epochDay: HistoryAccumulator.epochDay(startTime))
+        var flushes = 0
+        for second in 1...(hours * 3600) {
+            let time = startTime + Double(second)
+            let day = HistoryAccumulator.epochDay(time)
+            for battery in 1...batteries {
+                let wobble = second % 7
+                accumulator.add(BatteryReading(
+                    battery: battery, flags: .normal, cellMillivolts: [3300 + wobble, 3301, 3299, 3300],
+                    temperatureDecicelsius: [250 + wobble % 3]), epochDay: day)
+            }
+            if second % flushS == 0 {
+                accumulator.accrue(until: Instant(sinceOrigin: .seconds(second)), levels: levels, epochDay: day)
+                let (extremes, stateTimes) = accumulator.drain()
+                try store.flush(extremes: extremes, stateTimes: stateTimes, at: time)
+                flushes += 1
+            }
+        }
+        let after = Self.io()
+        let written = after.wchar - before.wchar
+        let storage = after.writeBytes - before.writeBytes
+        print("steady bank: \(batteries) batteries, \(hours) h, \(flushes) flushes every \(flushS) s")
+        print("write(2) bytes: \(written) total, \(written / Int64(hours)) per hour, \(after.syscw - before.syscw) write calls")
+        print("storage-layer bytes (write_bytes): \(storage) total, \(storage / Int64(hours)) per hour")
+    }
+
+    /// wchar, syscw and write_bytes of /proc/self/io (zeros where it is missing).
+    private static func io() -> (wchar: Int64, syscw: Int64, writeBytes: Int64) {
+        let text = (try? String(contentsOfFile: "/proc/self/io", encoding: .utf8)) ?? ""
+        var values: [String: Int64] = [:]
+        for line in text.split(separator: "\n") {
+            let parts = line.split(separator: ":")
+            if parts.count == 2 { values[String(parts[0])] = Int64(parts[1].trimmingCharacters(in: .whitespaces)) }
+        }
+        return (values["wchar"] ?? 0, values["syscw"] ?? 0, values["write_bytes"] ?? 0)
     }
 }

@@ -1,0 +1,100 @@
+import BMSCore
+import Foundation
+import History
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite("History: SQLite for real", .serialized)
+struct HistoryStoreTests {
+    private func databasePath() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("smallbmsd-history-\(UUID().uuidString).db").path
+    }
+
+    private func remove(_ path: String) {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+
+    @Test func flushes_widenTheDaysExtremes_andAddTheTimeInEachState() throws {
+        let path = databasePath()
+        defer { remove(path) }
+        let store = try HistoryStore(path: path)
+        try store.recordStart(at: 1_796_000_000)
+        try store.flush(
+            extremes: [DailyExtremes(day: "2026-12-01", battery: 2, minCellMillivolts: 3200, maxCellMillivolts: 3300, minDecicelsius: nil, maxDecicelsius: nil)],
+            stateTimes: [StateTime(day: "2026-12-01", output: "load", state: "on", seconds: 300)], at: 1_796_000_300)
+        try store.flush(
+            extremes: [DailyExtremes(day: "2026-12-01", battery: 2, minCellMillivolts: 3250, maxCellMillivolts: 3400, minDecicelsius: 40, maxDecicelsius: 250)],
+            stateTimes: [StateTime(day: "2026-12-01", output: "load", state: "on", seconds: 120.5)], at: 1_796_000_600)
+        let days = try store.extremes(sinceDay: "2026-12-01")
+        #expect(days == [DailyExtremes(day: "2026-12-01", battery: 2, minCellMillivolts: 3200, maxCellMillivolts: 3400, minDecicelsius: 40, maxDecicelsius: 250)])
+        #expect(try store.stateTimes(sinceDay: "2026-12-01").first?.seconds == 420.5)
+        #expect(try store.extremes(sinceDay: "2026-12-02").isEmpty)
+        #expect(try store.runs(since: 0).first?.lastSeen == 1_796_000_600)
+    }
+
+    @Test func runNeverStopped_isClosedAtItsLastSignOfLife_byTheNextStart() throws {
+        let path = databasePath()
+        defer { remove(path) }
+        do {
+            let first = try HistoryStore(path: path)
+            try first.recordStart(at: 1_000)
+            try first.record([RecordedChange(time: 1_010, output: "load", state: "on", rule: "start-up", battery: nil, reason: "LOAD on: all batteries report")])
+        }
+        let second = try HistoryStore(path: path)
+        try second.recordStart(at: 2_000)
+        try second.recordStop(at: 2_100, cause: "stop requested by signal")
+        let runs = try second.runs(since: 0)
+        #expect(runs.count == 2)
+        #expect(runs[0].stopped == 1_010 && runs[0].exitCause == HistoryStore.uncleanCause)
+        #expect(runs[1].stopped == 2_100 && runs[1].exitCause == "stop requested by signal")
+        #expect(try second.changes(since: 1_005).map(\.rule) == ["start-up"])
+        #expect(try second.changes(since: 1_011).isEmpty)
+    }
+
+    /// The writer killed with SIGKILL in the middle of its writes, over and over: the file
+    /// reopens, passes `PRAGMA integrity_check`, keeps what was committed, and takes new writes.
+    @Test func writerKilledDuringWrites_databaseReopensIntact() throws {
+        let path = databasePath()
+        defer { remove(path) }
+        var committed = 0
+        for round in 1...3 {
+            let writer = Process()
+            writer.executableURL = SmallBMSDBinary.url
+            writer.arguments = ["history-soak", path]
+            let pipe = Pipe()
+            writer.standardOutput = pipe
+            try writer.run()
+            // "writing" once the first transaction is in; then more are under way when the kill lands.
+            let first = pipe.fileHandleForReading.readData(ofLength: 8)
+            #expect(String(decoding: first, as: UTF8.self) == "writing\n", "round \(round)")
+            usleep(UInt32(150_000 + round * 70_000))
+            kill(writer.processIdentifier, SIGKILL)
+            writer.waitUntilExit()
+            #expect(writer.terminationReason == .uncaughtSignal)
+            let store = try HistoryStore(path: path)
+            #expect(try store.integrityCheck() == "ok")
+            let changes = try store.changes(since: 0).count
+            #expect(changes > committed, "round \(round): \(changes) rows after \(committed)")
+            committed = changes
+            // The killed run is closed as unclean by the next start, which writes fine.
+            try store.recordStart(at: 2_000_000_000)
+            // Each round leaves two unfinished runs (the killed writer's and this one), closed by the next start.
+            #expect(try store.runs(since: 0).filter { $0.exitCause == HistoryStore.uncleanCause }.count == 2 * round - 1)
+        }
+    }
+}
+
+/// The `smallbmsd` binary `swift build` put next to the test bundle.
+enum SmallBMSDBinary {
+    static var url: URL {
+        let folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for candidate in [folder, folder.deletingLastPathComponent()] {
+            let url = candidate.appendingPathComponent("smallbmsd")
+            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+        }
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent(".build/debug/smallbmsd")
+    }
+}
