@@ -52,7 +52,9 @@ struct FlightRecorderRoundTripTests {
         let bytes = try #require(FileManager.default.contents(atPath: path))
         let header = try #require(IncidentHeader(parsing: bytes))
         #expect(name.hasSuffix("-\(header.output)-\(header.rule).log"))
-        #expect(header.output == "load" && header.state == "off", "\(header)")
+        // One decision raised PRE-ALARM and cut LOAD: the first names the file, the other joins it.
+        #expect(header.output == "prealarm" && header.state == "on", "\(header)")
+        #expect(header.laterTrips.count == 1 && header.laterTrips.first?.contains("load off critical-floor") == true, "\(header)")
         let offset = try #require(Double(header.offsetText))
         // The window is 3 s and the daemon ran longer: the trip lies window_s into the file.
         #expect(abs(offset - 3) < 0.001, "offset \(offset)")
@@ -71,14 +73,18 @@ struct FlightRecorderRoundTripTests {
         // The replay prints milliseconds; the daemon's trip was an input's instant, the same here.
         #expect(abs(replayedAt - offset) <= 0.002, "replayed at \(replayedAt), recorded at \(offset)")
         #expect(header.reason.hasSuffix(try #require(replayed["reason"] as? String)))
-        // Before the trip the replay brought LOAD on from the window's readings, as the daemon had it.
+        // Before the trip the replay brought LOAD on from the window's readings, as the daemon had
+        // it; then the critical cell cut it at the offset the header gives for the later trip.
         #expect(changes.contains { $0["output"] as? String == "load" && $0["state"] as? String == "on" })
+        let cutOffset = try #require(header.laterTrips.first?.split(separator: " ").first.flatMap { Double($0) })
+        let cut = changes.first { $0["output"] as? String == "load" && $0["state"] as? String == "off" }
+        #expect(abs((cut?["t"] as? Double ?? -1) - cutOffset) <= 0.002, "\(replay.output)")
 
         // By name, through the config's [recorder] directory; and listed.
         let byName = try tool(["replay", name, "--config", daemon.configPath])
         #expect(byName.status == 0 && byName.output.contains("LOAD off"), "\(byName.errors)")
         let listed = try tool(["incidents", "--config", daemon.configPath])
-        #expect(listed.status == 0 && listed.output.contains(name) && listed.output.contains("load off"), "\(listed.output)")
+        #expect(listed.status == 0 && listed.output.contains(name) && listed.output.contains("prealarm on"), "\(listed.output)")
 
         // The history: the run with its exit cause, and the change with its rule and battery.
         let history = try tool(["history", "--config", daemon.configPath, "--json"])
@@ -88,7 +94,7 @@ struct FlightRecorderRoundTripTests {
         #expect(runs.count == 1 && runs.first?["exit_cause"] as? String == "stop requested by signal", "\(runs)")
         let recorded = try #require(object["changes"] as? [[String: Any]])
         #expect(recorded.contains {
-            $0["output"] as? String == "load" && $0["state"] as? String == "off" && $0["rule"] as? String == header.rule
+            $0["output"] as? String == "load" && $0["state"] as? String == "off" && $0["rule"] as? String == "critical-floor"
                 && $0["battery"] as? Int == 1
         }, "\(recorded)")
         let days = try #require(object["days"] as? [[String: Any]])
