@@ -24,9 +24,10 @@ public struct FlightRecorder: Sendable {
     public let window: Duration
     /// How much after the first trip it holds.
     public let after: Duration
-    private var entries: [Entry] = []
-    /// Index of the oldest live entry: evicting moves it on, the array is compacted now and then.
+    /// Every input since the ring's start, packed; `head` is the oldest live record's offset.
+    private var ring = PackedInputs()
     private var head = 0
+    private var liveCount = 0
     /// The remote state and state of charge the evicted entries left: the state at the ring's start.
     private var remoteBeforeRing: Bool?
     private var stateOfChargeBeforeRing: Double?
@@ -48,27 +49,37 @@ public struct FlightRecorder: Sendable {
     }
 
     /// How many inputs the ring holds now.
-    public var count: Int { entries.count - head }
+    public var count: Int { liveCount }
+
+    /// The ring's bytes, dead part included (what the recorder costs in memory).
+    public var bytesHeld: Int { ring.endOffset }
 
     /// Whether an incident is being captured.
     public var isCapturing: Bool { capture != nil }
 
     /// Keeps `input`, taken at `instant`, and forgets what is older than `window + after`.
     public mutating func take(_ input: Controller.Input, at instant: Instant) {
-        entries.append(Entry(at: instant, input: input))
-        let horizon = instant.sinceOrigin - window - after
-        while head < entries.count, entries[head].at.sinceOrigin < horizon {
-            switch entries[head].input {
-            case .remote(let on): remoteBeforeRing = on
-            case .stateOfCharge(let percent): stateOfChargeBeforeRing = percent
-            case .reading: break
-            }
-            head += 1
+        ring.append(input, at: instant)
+        liveCount += 1
+        let horizon = Instant(sinceOrigin: instant.sinceOrigin - window - after)
+        while head < ring.endOffset, ring.instant(at: head) < horizon {
+            if !ring.isReading(at: head) { remember(ring.input(at: head), remote: &remoteBeforeRing, stateOfCharge: &stateOfChargeBeforeRing) }
+            head = ring.offset(after: head)
+            liveCount -= 1
         }
-        // Compact once the dead part is as large as the live one: amortised O(1) per input.
-        if head > 1024, head * 2 > entries.count {
-            entries.removeFirst(head)
+        // Compact once a quarter is dead: the ring holds at most 4/3 of its live bytes, and each
+        // byte is moved at most three times on average (amortised O(1) per input).
+        if head > 65_536, head * 4 > ring.endOffset {
+            ring.removeFirst(head)
             head = 0
+        }
+    }
+
+    private func remember(_ input: Controller.Input, remote: inout Bool?, stateOfCharge: inout Double?) {
+        switch input {
+        case .remote(let on): remote = on
+        case .stateOfCharge(let percent): stateOfCharge = percent
+        case .reading: break
         }
     }
 
@@ -82,7 +93,7 @@ public struct FlightRecorder: Sendable {
                 let start = Instant(sinceOrigin: max(.zero, change.at.sinceOrigin - window))
                 capture = Incident(
                     trips: [change], wallClockSeconds: wallClockSeconds, start: start, end: change.at + after,
-                    remoteAtStart: nil, stateOfChargeAtStart: nil, entries: [])
+                    remoteAtStart: nil, stateOfChargeAtStart: nil, inputs: PackedInputs())
             }
         }
     }
@@ -103,17 +114,15 @@ public struct FlightRecorder: Sendable {
         capture = nil
         var remote = remoteBeforeRing
         var stateOfCharge = stateOfChargeBeforeRing
-        for entry in entries[head...] {
-            if entry.at < incident.start {
-                switch entry.input {
-                case .remote(let on): remote = on
-                case .stateOfCharge(let percent): stateOfCharge = percent
-                case .reading: break
-                }
-            } else if entry.at <= incident.end {
-                incident.entries.append(entry)
-            }
+        var offset = head
+        while offset < ring.endOffset, ring.instant(at: offset) < incident.start {
+            if !ring.isReading(at: offset) { remember(ring.input(at: offset), remote: &remote, stateOfCharge: &stateOfCharge) }
+            offset = ring.offset(after: offset)
         }
+        let first = offset
+        while offset < ring.endOffset, ring.instant(at: offset) <= incident.end { offset = ring.offset(after: offset) }
+        // One copy of the bytes: decoding and encoding happen where the file is written.
+        incident.inputs = ring.slice(first, offset)
         incident.remoteAtStart = remote
         incident.stateOfChargeAtStart = stateOfCharge
         return incident

@@ -14,12 +14,15 @@ public struct Incident: Sendable, Hashable {
     public var remoteAtStart: Bool?
     /// The last state of charge from before `start`, likewise.
     public var stateOfChargeAtStart: Double?
-    /// The inputs from `start` to `end`, in order.
-    public var entries: [FlightRecorder.Entry]
+    /// The inputs from `start` to `end`, in order, packed.
+    public var inputs: PackedInputs
+
+    /// The inputs, decoded.
+    public var entries: [FlightRecorder.Entry] { inputs.entries }
 
     public init(
         trips: [OutputChange], wallClockSeconds: Double, start: Instant, end: Instant,
-        remoteAtStart: Bool?, stateOfChargeAtStart: Double?, entries: [FlightRecorder.Entry]
+        remoteAtStart: Bool?, stateOfChargeAtStart: Double?, inputs: PackedInputs
     ) {
         self.trips = trips
         self.wallClockSeconds = wallClockSeconds
@@ -27,7 +30,7 @@ public struct Incident: Sendable, Hashable {
         self.end = end
         self.remoteAtStart = remoteAtStart
         self.stateOfChargeAtStart = stateOfChargeAtStart
-        self.entries = entries
+        self.inputs = inputs
     }
 
     /// `20261202T061003Z-load-critical-floor.log`.

@@ -48,13 +48,17 @@ public enum IncidentFile {
             text += settingsPrefix + line + "\n"
         }
         var bytes = Array(text.utf8)
-        bytes.reserveCapacity(bytes.count + incident.entries.count * 64)
+        bytes.reserveCapacity(bytes.count + incident.inputs.endOffset * 2)
         if let on = incident.remoteAtStart { append("0.000000 remote \(on ? "on" : "off")\n", to: &bytes) }
         if let percent = incident.stateOfChargeAtStart { append("0.000000 soc \(percent)\n", to: &bytes) }
         var sequences: [Int: Int] = [:]
-        for entry in incident.entries {
-            append(microsecondsText(entry.at - incident.start), to: &bytes)
-            switch entry.input {
+        var offset = 0
+        while offset < incident.inputs.endOffset {
+            let at = incident.inputs.instant(at: offset)
+            let input = incident.inputs.input(at: offset)
+            offset = incident.inputs.offset(after: offset)
+            append(microsecondsText(at - incident.start), to: &bytes)
+            switch input {
             case .reading(let reading):
                 let sequence = sequences[reading.battery, default: 0]
                 sequences[reading.battery] = (sequence + 1) % 256

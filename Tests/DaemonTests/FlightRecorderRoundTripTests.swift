@@ -93,10 +93,11 @@ struct FlightRecorderRoundTripTests {
         let runs = try #require(object["runs"] as? [[String: Any]])
         #expect(runs.count == 1 && runs.first?["exit_cause"] as? String == "stop requested by signal", "\(runs)")
         let recorded = try #require(object["changes"] as? [[String: Any]])
-        #expect(recorded.contains {
-            $0["output"] as? String == "load" && $0["state"] as? String == "off" && $0["rule"] as? String == "critical-floor"
-                && $0["battery"] as? Int == 1
-        }, "\(recorded)")
+        let cutRecorded = recorded.contains { change in
+            let what = change["output"] as? String == "load" && change["state"] as? String == "off"
+            return what && change["rule"] as? String == "critical-floor" && change["battery"] as? Int == 1
+        }
+        #expect(cutRecorded, "\(recorded)")
         let days = try #require(object["days"] as? [[String: Any]])
         #expect(days.first?["min_cell_mv"] as? Int == 2400 && days.first?["max_cell_mv"] as? Int == 3300, "\(days)")
     }

@@ -62,6 +62,38 @@ struct FlightRecorderTests {
         #expect(incident?.stateOfChargeAtStart == 42.5)
     }
 
+    @Test func packedInputs_everyKind_decodeToWhatWasTaken() {
+        let entries = [
+            FlightRecorder.Entry(at: .milliseconds(1), input: .reading(BatteryReading(
+                battery: 20, flags: BatteryFlags(rawValue: 0x05), cellMillivolts: [0, 2799, 3650, 65535, 3300, 3301, 3302, 3303],
+                temperatureDecicelsius: [-400, -5, 1500]))),
+            FlightRecorder.Entry(at: Instant(sinceOrigin: .nanoseconds(1_234_567_891)), input: .remote(on: false)),
+            FlightRecorder.Entry(at: .seconds(2), input: .stateOfCharge(percent: 14.567)),
+            FlightRecorder.Entry(at: .seconds(3), input: .remote(on: true)),
+            FlightRecorder.Entry(at: .seconds(4), input: .reading(BatteryReading(battery: 1, flags: .normal, cellMillivolts: [3300], temperatureDecicelsius: []))),
+        ]
+        let packed = PackedInputs(entries)
+        #expect(packed.entries == entries)
+        // 8 cells and 3 temperatures: 8 + 1 + 3 + 16 + 1 + 6 bytes.
+        #expect(packed.offset(after: 0) == 35)
+    }
+
+    /// The heaviest bank the config allows at ten times the adapter's rate: 132,000 readings.
+    @Test func ring_twentyBatteriesOfEightCellsAt10Hz_holdsElevenMinutesInUnder6MB() {
+        var recorder = FlightRecorder(window: .seconds(600), after: .seconds(60))
+        let cells = [3300, 3301, 3302, 3303, 3304, 3305, 3306, 3307]
+        var most = 0
+        for tick in 0..<(800 * 10) {
+            for battery in 1...20 {
+                recorder.take(reading(cells, battery: battery), at: .milliseconds(Int64(tick) * 100))
+            }
+            most = max(most, recorder.bytesHeld)
+        }
+        #expect(recorder.count == 20 * 6601)
+        print("ring: \(recorder.count) readings of 8 cells live, at most \(most) bytes held")
+        #expect(most < 6_000_000, "\(most) bytes")
+    }
+
     @Test func header_rendered_readsBackTheTripAndTheSettings() throws {
         var configuration = Configuration()
         configuration.settings.batteryCount = 4
@@ -71,7 +103,7 @@ struct FlightRecorderTests {
             reason: Reason(rule: .criticalFloor, text: "battery 3 cell 2 2.40 V < 2.50 V \"now\"", battery: 3, cell: 2))
         let incident = Incident(
             trips: [trip, change(.prealarm, .on, at: 600.5)], wallClockSeconds: 1_796_000_000, start: .seconds(0.25),
-            end: .seconds(660.25), remoteAtStart: true, stateOfChargeAtStart: nil, entries: [])
+            end: .seconds(660.25), remoteAtStart: true, stateOfChargeAtStart: nil, inputs: PackedInputs())
         let bytes = IncidentFile.render(incident, settingsText: configuration.effectiveSettingsText())
         let header = try #require(IncidentHeader(parsing: bytes))
         #expect(header.time == "2026-11-30T00:53:20Z")

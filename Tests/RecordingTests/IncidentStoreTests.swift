@@ -46,7 +46,7 @@ struct IncidentStoreTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let store = IncidentStore(directory: directory, maxBytes: 1_000_000)
         let trip = OutputChange(output: .charger, state: .off, at: .seconds(5), reason: Reason(rule: .temperature, text: "battery 1 4.0 C < 5.0 C", battery: 1))
-        let incident = Incident(trips: [trip], wallClockSeconds: 1_796_000_000, start: .origin, end: .seconds(6), remoteAtStart: nil, stateOfChargeAtStart: nil, entries: [])
+        let incident = Incident(trips: [trip], wallClockSeconds: 1_796_000_000, start: .origin, end: .seconds(6), remoteAtStart: nil, stateOfChargeAtStart: nil, inputs: PackedInputs())
         try store.write(name: incident.fileName, bytes: IncidentFile.render(incident, settingsText: "[bus]\nbatteries = 1\n"))
         let header = try #require(store.header(of: incident.fileName))
         #expect(header.reason == "CHARGER off: battery 1 4.0 C < 5.0 C")
