@@ -36,13 +36,15 @@ public struct IncidentStore: Sendable {
         public var bytes: Int
     }
 
-    /// Writes `bytes` as `name` and applies the bound; returns the names removed.
-    /// Errors name the directory and what to check.
+    /// Writes `bytes` as `name` (as `NAME-2.log` and so on when that name is taken: two
+    /// incidents in the same second) and applies the bound; returns the name written and the
+    /// names removed. Errors name the directory and what to check.
     @discardableResult
-    public func write(name: String, bytes: [UInt8]) throws(HardwareError) -> [String] {
+    public func write(name requested: String, bytes: [UInt8]) throws(HardwareError) -> (name: String, removed: [String]) {
         if mkdir(directory, 0o755) != 0, errno != EEXIST {
             throw HardwareError("cannot create the incidents directory \(directory): \(HardwareError.describe(errno: errno)); check [recorder] directory and that the daemon's user may write there", errno: errno)
         }
+        let name = freeName(for: requested)
         let path = directory + "/" + name
         let temporary = path + ".tmp"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
@@ -61,7 +63,16 @@ public struct IncidentStore: Sendable {
             _ = unlink(temporary)
             throw HardwareError("cannot \(failure.step) the incident file \(path): \(HardwareError.describe(errno: failure.errno)); check free space on the card (df \(directory))", errno: failure.errno)
         }
-        return applyBound(keeping: name)
+        return (name, applyBound(keeping: name))
+    }
+
+    private func freeName(for requested: String) -> String {
+        var status = stat()
+        guard stat(directory + "/" + requested, &status) == 0 else { return requested }
+        let stem = requested.hasSuffix(".log") ? String(requested.dropLast(4)) : requested
+        var number = 2
+        while stat(directory + "/\(stem)-\(number).log", &status) == 0 { number += 1 }
+        return "\(stem)-\(number).log"
     }
 
     /// The incident files, oldest first (their names start with the UTC time).

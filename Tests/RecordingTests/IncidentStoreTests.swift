@@ -19,7 +19,7 @@ struct IncidentStoreTests {
         try store.write(name: "20261201T000000Z-load-under-voltage.log", bytes: block)
         try store.write(name: "20261202T000000Z-load-under-voltage.log", bytes: block)
         #expect(store.list().count == 2)
-        let removed = try store.write(name: "20261203T000000Z-charger-over-voltage.log", bytes: block)
+        let (_, removed) = try store.write(name: "20261203T000000Z-charger-over-voltage.log", bytes: block)
         #expect(removed == ["20261201T000000Z-load-under-voltage.log"])
         #expect(store.list().map(\.name) == ["20261202T000000Z-load-under-voltage.log", "20261203T000000Z-charger-over-voltage.log"])
         #expect(store.list().reduce(0) { $0 + $1.bytes } <= 25_000)
@@ -28,6 +28,17 @@ struct IncidentStoreTests {
         #expect(store.list().map(\.name) == ["20261204T000000Z-prealarm-prealarm.log"])
         // No temporary file is left behind.
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory).count == 1)
+    }
+
+    @Test func sameNameTwice_secondGetsANumber_neitherIsLost() throws {
+        let directory = try folder()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = IncidentStore(directory: directory, maxBytes: 1_000_000)
+        let first = try store.write(name: "20261201T000000Z-load-remote.log", bytes: [1])
+        let second = try store.write(name: "20261201T000000Z-load-remote.log", bytes: [2])
+        #expect(first.name == "20261201T000000Z-load-remote.log")
+        #expect(second.name == "20261201T000000Z-load-remote-2.log")
+        #expect(store.list().count == 2)
     }
 
     @Test func missingParent_errorNamesTheDirectory() {

@@ -68,9 +68,8 @@ public final class FlightRecorderSink: DecisionSink {
         let outcome = outcome
         queue.async(group: writes) {
             let bytes = IncidentFile.render(incident, settingsText: configuration.effectiveSettingsText())
-            let name = incident.fileName
             do {
-                let removed = try store.write(name: name, bytes: bytes)
+                let (name, removed) = try store.write(name: incident.fileName, bytes: bytes)
                 var notes = ["incident recorded: \(store.directory)/\(name) (\(bytes.count) bytes; smallbmsd replay \(name))"]
                 if !removed.isEmpty { notes.append("incidents over [recorder] max_mb: removed the oldest, \(removed.joined(separator: ", "))") }
                 outcome.finished(failure: nil, notes: notes)
