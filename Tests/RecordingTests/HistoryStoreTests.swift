@@ -86,6 +86,46 @@ struct HistoryStoreTests {
     }
 }
 
+extension HistoryStoreTests {
+    /// A power cut can tear the last write to the WAL: the file and its log as the killed writer
+    /// left them, the log cut short at odd offsets (mid-frame), still open intact. SQLite's frame
+    /// checksums drop the torn tail, so what reads back is a prefix of what was committed.
+    @Test func tornWriteAheadLog_asAfterAPowerCut_reopensIntact() throws {
+        let path = databasePath()
+        defer { remove(path) }
+        let writer = Process()
+        writer.executableURL = SmallBMSDBinary.url
+        writer.arguments = ["history-soak", path]
+        let pipe = Pipe()
+        writer.standardOutput = pipe
+        try writer.run()
+        _ = pipe.fileHandleForReading.readData(ofLength: 8)
+        usleep(300_000)
+        kill(writer.processIdentifier, SIGKILL)
+        writer.waitUntilExit()
+        let log = try #require(FileManager.default.contents(atPath: path + "-wal"))
+        let main = try #require(FileManager.default.contents(atPath: path))
+        #expect(log.count > 3 * 4120, "the writer left \(log.count) bytes of log")
+        let whole = try copy(main, log, cutAt: log.count)
+        defer { remove(whole) }
+        let complete = try HistoryStore(path: whole).changes(since: 0).count
+        for cut in [log.count - 1, log.count - 4000, log.count / 2 + 13, 32 + 4120 + 7] {
+            let torn = try copy(main, log, cutAt: cut)
+            defer { remove(torn) }
+            let store = try HistoryStore(path: torn)
+            #expect(try store.integrityCheck() == "ok", "log cut at \(cut) of \(log.count)")
+            #expect(try store.changes(since: 0).count <= complete)
+        }
+    }
+
+    private func copy(_ main: Data, _ log: Data, cutAt cut: Int) throws -> String {
+        let path = databasePath()
+        try main.write(to: URL(fileURLWithPath: path))
+        try log.prefix(cut).write(to: URL(fileURLWithPath: path + "-wal"))
+        return path
+    }
+}
+
 /// The `smallbmsd` binary `swift build` put next to the test bundle.
 enum SmallBMSDBinary {
     static var url: URL {
