@@ -15,6 +15,9 @@ public struct HistoryAccumulator: Sendable {
     public static let trackedOutputs: [Output] = [.load, .charger, .prealarm]
 
     private var extremes: [DayBattery: Extremes] = [:]
+    /// The day every reading of a steady run falls on, indexed by battery: no hashing per reading.
+    private var today: Int?
+    private var todayExtremes: [Extremes?] = []
     private var stateSeconds: [DayState: Duration] = [:]
     private var held = OutputLevels.allOff
     private var since: Instant?
@@ -26,19 +29,39 @@ public struct HistoryAccumulator: Sendable {
 
     /// Widens the day's extremes of the reading's battery.
     public mutating func add(_ reading: BatteryReading, epochDay: Int) {
-        guard let low = reading.cellMillivolts.min(), let high = reading.cellMillivolts.max() else { return }
-        let key = DayBattery(day: epochDay, battery: reading.battery)
+        guard let low = reading.cellMillivolts.min(), let high = reading.cellMillivolts.max(), reading.battery >= 0 else { return }
+        if today != epochDay {
+            foldToday()
+            today = epochDay
+        }
+        if reading.battery >= todayExtremes.count {
+            todayExtremes += Array(repeating: nil, count: reading.battery + 1 - todayExtremes.count)
+        }
         let cold = reading.temperatureDecicelsius.min()
         let hot = reading.temperatureDecicelsius.max()
-        guard var known = extremes[key] else {
-            extremes[key] = Extremes(minCell: low, maxCell: high, minTemperature: cold, maxTemperature: hot)
-            return
+        todayExtremes[reading.battery] = Self.widened(
+            todayExtremes[reading.battery], by: Extremes(minCell: low, maxCell: high, minTemperature: cold, maxTemperature: hot))
+    }
+
+    private static func widened(_ known: Extremes?, by new: Extremes) -> Extremes {
+        guard var known else { return new }
+        known.minCell = min(known.minCell, new.minCell)
+        known.maxCell = max(known.maxCell, new.maxCell)
+        if let cold = new.minTemperature { known.minTemperature = min(known.minTemperature ?? cold, cold) }
+        if let hot = new.maxTemperature { known.maxTemperature = max(known.maxTemperature ?? hot, hot) }
+        return known
+    }
+
+    /// Moves the current day's per-battery extremes into the table of all days.
+    private mutating func foldToday() {
+        guard let day = today else { return }
+        for (battery, value) in todayExtremes.enumerated() {
+            guard let value else { continue }
+            let key = DayBattery(day: day, battery: battery)
+            extremes[key] = Self.widened(extremes[key], by: value)
         }
-        known.minCell = min(known.minCell, low)
-        known.maxCell = max(known.maxCell, high)
-        if let cold { known.minTemperature = min(known.minTemperature ?? cold, cold) }
-        if let hot { known.maxTemperature = max(known.maxTemperature ?? hot, hot) }
-        extremes[key] = known
+        todayExtremes.removeAll(keepingCapacity: true)
+        today = nil
     }
 
     /// Credits the time since the last call to the levels held until now, then holds `levels`.
@@ -54,10 +77,11 @@ public struct HistoryAccumulator: Sendable {
     }
 
     /// Whether anything waits to be written.
-    public var isEmpty: Bool { extremes.isEmpty && stateSeconds.isEmpty }
+    public var isEmpty: Bool { extremes.isEmpty && stateSeconds.isEmpty && !todayExtremes.contains { $0 != nil } }
 
     /// Everything gathered since the last drain, ready for the database; starts afresh.
     public mutating func drain() -> (extremes: [DailyExtremes], stateTimes: [StateTime]) {
+        foldToday()
         let days = extremes.map { key, value in
             DailyExtremes(
                 day: Self.dayText(key.day), battery: key.battery, minCellMillivolts: value.minCell, maxCellMillivolts: value.maxCell,

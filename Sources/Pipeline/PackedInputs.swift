@@ -33,7 +33,7 @@ public struct PackedInputs: Sendable, Hashable {
     /// Adds `input` taken at `instant`.
     public mutating func append(_ input: Controller.Input, at instant: Instant) {
         let (seconds, attoseconds) = instant.sinceOrigin.components
-        appendInteger(UInt64(bitPattern: seconds &* 1_000_000_000 &+ attoseconds / 1_000_000_000), bytes: 8)
+        appendInteger(seconds &* 1_000_000_000 &+ attoseconds / 1_000_000_000)
         switch input {
         case .reading(let reading):
             bytes.append(Kind.reading.rawValue)
@@ -41,22 +41,20 @@ public struct PackedInputs: Sendable, Hashable {
             bytes.append(reading.flags.rawValue)
             let cells = reading.cellMillivolts.prefix(255)
             bytes.append(UInt8(cells.count))
-            for millivolts in cells { appendInteger(UInt64(UInt16(clamping: millivolts)), bytes: 2) }
+            for millivolts in cells { appendInteger(UInt16(clamping: millivolts)) }
             let temperatures = reading.temperatureDecicelsius.prefix(255)
             bytes.append(UInt8(temperatures.count))
-            for decicelsius in temperatures {
-                appendInteger(UInt64(UInt16(bitPattern: Int16(clamping: decicelsius))), bytes: 2)
-            }
+            for decicelsius in temperatures { appendInteger(Int16(clamping: decicelsius)) }
         case .remote(let on):
             bytes.append(on ? Kind.remoteOn.rawValue : Kind.remoteOff.rawValue)
         case .stateOfCharge(let percent):
             bytes.append(Kind.stateOfCharge.rawValue)
-            appendInteger(percent.bitPattern, bytes: 8)
+            appendInteger(percent.bitPattern)
         }
     }
 
-    private mutating func appendInteger(_ value: UInt64, bytes count: Int) {
-        for index in 0..<count { bytes.append(UInt8(truncatingIfNeeded: value >> (8 * index))) }
+    private mutating func appendInteger<Value: FixedWidthInteger>(_ value: Value) {
+        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
     }
 
     private func integer(at offset: Int, bytes count: Int) -> UInt64 {
