@@ -20,6 +20,9 @@ public final class HistorySink: DecisionSink {
     private var failureReported = false
     private var started = false
     private var lastFlush = Instant.origin
+    /// The UTC day readings are counted on, renewed at every refresh and change (not read from
+    /// the clock per reading: a reading in the 5 s after midnight may count for the day before).
+    private var epochDay: Int
 
     /// A history as `configuration` says, reporting to `log`; `wallClock` stamps the rows.
     public init(
@@ -30,17 +33,19 @@ public final class HistorySink: DecisionSink {
         self.log = log
         flushInterval = configuration.flushInterval
         self.wallClock = wallClock
+        epochDay = HistoryAccumulator.epochDay(wallClock())
     }
 
     public func inputTaken(_ input: Controller.Input, at instant: Instant) {
         guard case .reading(let reading) = input else { return }
-        accumulator.add(reading, epochDay: HistoryAccumulator.epochDay(wallClock()))
+        accumulator.add(reading, epochDay: epochDay)
     }
 
     public func outputsChanged(_ changes: [OutputChange], _ daemon: any DaemonState) {
         let time = wallClock()
+        epochDay = HistoryAccumulator.epochDay(time)
         startIfNeeded(daemon, at: time)
-        accumulator.accrue(until: daemon.now.core, levels: daemon.levels, epochDay: HistoryAccumulator.epochDay(time))
+        accumulator.accrue(until: daemon.now.core, levels: daemon.levels, epochDay: epochDay)
         let rows = changes.map { change in
             RecordedChange(
                 time: time, output: change.output.rawValue, state: change.state.rawValue,
@@ -51,8 +56,9 @@ public final class HistorySink: DecisionSink {
 
     public func heartbeat(_ daemon: any DaemonState) {
         let time = wallClock()
+        epochDay = HistoryAccumulator.epochDay(time)
         startIfNeeded(daemon, at: time)
-        accumulator.accrue(until: daemon.now.core, levels: daemon.levels, epochDay: HistoryAccumulator.epochDay(time))
+        accumulator.accrue(until: daemon.now.core, levels: daemon.levels, epochDay: epochDay)
         if daemon.now.core - lastFlush >= flushInterval { flush(at: time, now: daemon.now.core) }
         report()
     }
