@@ -36,6 +36,11 @@ let package = Package(
         .library(name: "BMSCore", targets: ["BMSCore"]),
         .library(name: "M8Bus", targets: ["M8Bus"]),
         .library(name: "BMSEngine", targets: ["BMSEngine"]),
+        // Serial BMS protocols (pure), for the daemon's UART sources and `simulate`.
+        .library(name: "SerialBMS", targets: ["SerialBMS"]),
+        .library(name: "JBD", targets: ["JBD"]),
+        .library(name: "JK", targets: ["JK"]),
+        .library(name: "Daly", targets: ["Daly"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -48,6 +53,12 @@ let package = Package(
         .target(name: "M8Bus"),
         // Pure wire format of a SmartShunt or BMV's VE.Direct text protocol (rule 10's input).
         .target(name: "VEDirect"),
+        // What the serial BMS protocols share: a poll session in virtual time, framing, a simulated pack.
+        .target(name: "SerialBMS", dependencies: ["BMSCore"]),
+        // Pure wire formats of JBD / Xiaoxiang, JK B-series ("4E 57") and Daly BMSes, with simulated peers.
+        .target(name: "JBD", dependencies: ["BMSCore", "SerialBMS"]),
+        .target(name: "JK", dependencies: ["BMSCore", "SerialBMS"]),
+        .target(name: "Daly", dependencies: ["BMSCore", "SerialBMS"]),
         // TOML text -> validated settings, with file/key/line errors.
         .target(name: "Config", dependencies: ["BMSCore", .product(name: "TOMLKit", package: "TOMLKit")]),
         // The one data path (bytes -> decoder -> controller -> decision) and replay, still pure.
@@ -78,6 +89,12 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["smallbmsd", "M8Bus"]),
         // The real binary on a pty, with a NOTIFY_SOCKET listener and simulated lines.
         .testTarget(name: "DaemonTests", dependencies: ["smallbmsd", "M8Bus", "VEDirect", "Hardware"]),
+        // Test helpers: reads ../shared/vectors/serial-bms.txt beside the repository.
+        .target(name: "SerialBMSVectors", path: "Tests/SerialBMSVectors"),
+        .testTarget(name: "SerialBMSTests", dependencies: ["SerialBMS", "BMSCore"]),
+        .testTarget(name: "JBDTests", dependencies: ["JBD", "SerialBMS", "BMSCore", "SerialBMSVectors"]),
+        .testTarget(name: "JKTests", dependencies: ["JK", "SerialBMS", "BMSCore", "SerialBMSVectors"]),
+        .testTarget(name: "DalyTests", dependencies: ["Daly", "SerialBMS", "BMSCore", "SerialBMSVectors"]),
         .testTarget(name: "HardwareTests", dependencies: ["Hardware", "BMSCore", "Config"]),
     ]
 )
