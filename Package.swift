@@ -89,8 +89,8 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["smallbmsd", "M8Bus"]),
         // The real binary on a pty, with a NOTIFY_SOCKET listener and simulated lines.
         .testTarget(name: "DaemonTests", dependencies: ["smallbmsd", "M8Bus", "VEDirect", "Hardware"]),
-        // Test helpers: reads ../shared/vectors/serial-bms.txt beside the repository.
-        .target(name: "SerialBMSVectors", path: "Tests/SerialBMSVectors"),
+        // Test helpers: reads ../shared/vectors/serial-bms.txt beside the repository; a session wired to a responder.
+        .target(name: "SerialBMSVectors", dependencies: ["SerialBMS", "BMSCore"], path: "Tests/SerialBMSVectors"),
         .testTarget(name: "SerialBMSTests", dependencies: ["SerialBMS", "BMSCore"]),
         .testTarget(name: "JBDTests", dependencies: ["JBD", "SerialBMS", "BMSCore", "SerialBMSVectors"]),
         .testTarget(name: "JKTests", dependencies: ["JK", "SerialBMS", "BMSCore", "SerialBMSVectors"]),
