@@ -58,16 +58,20 @@ public enum SerialVectors {
         return found
     }
 
-    /// Parses the file's text: `## heading` lines open a section, `request HEX...` and
+    /// Parses the file's text: `## heading` lines open a section (consecutive ones are one heading), `request HEX...` and
     /// `reply HEX...` lines are frames (bytes separated by spaces or run together), `#` lines are comments.
     public static func parse(_ text: String) -> [SerialVector] {
         var section = ""
         var vectors: [SerialVector] = []
+        var previousWasHeading = false
         for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
             if line.hasPrefix("## ") {
-                section = String(line.dropFirst(3))
+                // A heading may run over several `## ` lines.
+                section = previousWasHeading ? section + " " + line.dropFirst(3) : String(line.dropFirst(3))
+                previousWasHeading = true
                 continue
             }
+            previousWasHeading = false
             let words = line.split(separator: " ", omittingEmptySubsequences: true)
             guard let kind = words.first, kind == "request" || kind == "reply" else { continue }
             let digits = Array(words.dropFirst().joined().utf8)
