@@ -31,9 +31,12 @@ public struct PollSession<BMSProtocol: PollProtocol>: SerialPoller {
     private var replyDeadline: Instant?
     /// The cycle can no longer yield a reading (a timeout or an invalid reply in it).
     private var cycleSpoiled = false
-    /// Since the last cycle ended: bytes arrived, and valid frames among them.
-    private var bytesSinceCycleEnd = false
+    /// Since the last cycle ended: valid reply frames arrived.
     private var framesSinceCycleEnd = false
+    /// The decoder's noise (bad frames and skipped bytes) when the last cycle ended; more now
+    /// means bytes came that were not frames. Echoes of our own requests are frames, not noise,
+    /// so an adapter that echoes while the BMS is off reads as silent, not garbled.
+    private var noiseAtCycleEnd = 0
     private var everAnswered = false
     private var ownCounters = PollCounters()
 
@@ -87,9 +90,11 @@ public struct PollSession<BMSProtocol: PollProtocol>: SerialPoller {
         replyDeadline = nil
         cycleSpoiled = false
         nextPollAt = nil
-        bytesSinceCycleEnd = false
         framesSinceCycleEnd = false
+        noiseAtCycleEnd = noise
     }
+
+    private var noise: Int { decoder.counters.bad + decoder.counters.skippedBytes }
 
     /// Runs what is due at `now`: reply timeouts, then an abandoned cycle and a new poll.
     public mutating func advance(at now: Instant) -> PollOutput {
@@ -104,7 +109,6 @@ public struct PollSession<BMSProtocol: PollProtocol>: SerialPoller {
         var out = PollOutput()
         runTimers(at: now, into: &out)
         guard !bytes.isEmpty else { return out }
-        bytesSinceCycleEnd = true
         var frames: [BMSProtocol.Decoder.Frame] = []
         decoder.feed(bytes) { frames.append($0) }
         for frame in frames { take(frame, at: now, into: &out) }
@@ -194,7 +198,7 @@ public struct PollSession<BMSProtocol: PollProtocol>: SerialPoller {
         if framesSinceCycleEnd {
             everAnswered = true
             health = reading != nil ? .answering : .partial
-        } else if bytesSinceCycleEnd {
+        } else if noise > noiseAtCycleEnd {
             health = .garbled
         } else {
             health = everAnswered ? .silent : .neverAnswered
@@ -202,7 +206,7 @@ public struct PollSession<BMSProtocol: PollProtocol>: SerialPoller {
         cycle = nil
         replyDeadline = nil
         cycleSpoiled = false
-        bytesSinceCycleEnd = false
         framesSinceCycleEnd = false
+        noiseAtCycleEnd = noise
     }
 }

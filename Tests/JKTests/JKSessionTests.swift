@@ -78,3 +78,13 @@ private func link(_ responder: JKResponder = JKResponder(pack: pack), tamper: @e
         #expect(responder.receive(JKRequest.readAll()) == responder.reply())
     }
 }
+
+@Suite struct JKEchoTests {
+    @Test func anAdapterThatOnlyEchoes_whileTheBMSIsOff_isSilentNotGarbled() {
+        var link = SimulatedLink(session: PollSession(protocol: .jk, battery: 1, cells: 4), responder: JKResponder(pack: pack), tamper: { request, _ in request })
+        link.run(until: .seconds(2.5))
+        #expect(link.readings.isEmpty)
+        #expect(link.session.health == .neverAnswered)
+        #expect(link.session.counters.notReplies == 3)
+    }
+}

@@ -3,9 +3,9 @@ import SerialBMS
 
 /// A ``PollSession`` wired to a simulated BMS in virtual time: what the session sends reaches the
 /// responder at once, its answer (through `tamper`, which may drop or change it) arrives `latency` later.
-public struct SimulatedLink<Protocol: PollProtocol, Responder: BMSResponder> {
+public struct SimulatedLink<BMSProtocol: PollProtocol, Responder: BMSResponder> {
     /// The session under test.
-    public var session: PollSession<Protocol>
+    public var session: PollSession<BMSProtocol>
     /// The far end.
     public var responder: Responder
     /// Time from a request to its answer's arrival.
@@ -22,7 +22,7 @@ public struct SimulatedLink<Protocol: PollProtocol, Responder: BMSResponder> {
 
     /// A link; the answer arrives `latency` after each request.
     public init(
-        session: PollSession<Protocol>, responder: Responder, latency: Duration = .milliseconds(30),
+        session: PollSession<BMSProtocol>, responder: Responder, latency: Duration = .milliseconds(30),
         tamper: @escaping @Sendable ([UInt8], [UInt8]) -> [UInt8] = { $1 }
     ) {
         self.session = session
