@@ -36,6 +36,11 @@ let package = Package(
         .library(name: "BMSCore", targets: ["BMSCore"]),
         .library(name: "M8Bus", targets: ["M8Bus"]),
         .library(name: "Pipeline", targets: ["Pipeline"]),
+        // Serial BMS protocols (pure), for the daemon's UART sources and `simulate`.
+        .library(name: "SerialBMS", targets: ["SerialBMS"]),
+        .library(name: "JBD", targets: ["JBD"]),
+        .library(name: "JK", targets: ["JK"]),
+        .library(name: "Daly", targets: ["Daly"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -48,6 +53,12 @@ let package = Package(
         .target(name: "M8Bus"),
         // Pure wire format of a SmartShunt or BMV's VE.Direct text protocol (rule 10's input).
         .target(name: "VEDirect"),
+        // What the serial BMS protocols share: a poll session in virtual time, framing, a simulated pack.
+        .target(name: "SerialBMS", dependencies: ["BMSCore"]),
+        // Pure wire formats of JBD / Xiaoxiang, JK B-series ("4E 57") and Daly BMSes, with simulated peers.
+        .target(name: "JBD", dependencies: ["BMSCore", "SerialBMS"]),
+        .target(name: "JK", dependencies: ["BMSCore", "SerialBMS"]),
+        .target(name: "Daly", dependencies: ["BMSCore", "SerialBMS"]),
         // TOML text -> validated settings, with file/key/line errors.
         .target(name: "Config", dependencies: ["BMSCore", .product(name: "TOMLKit", package: "TOMLKit")]),
         // Still pure: each source's decoding (bytes -> the rules' inputs), replay, the simulated bank.
@@ -90,5 +101,11 @@ let package = Package(
             dependencies: ["smallbmsd", "Daemon", "BMSCore", "Config", "M8Bus", "VEDirect", "EdgeIO", "Devices", "Systemd", "Status"]),
         // The edges: devices, systemd and the status file, each tested for real (ptys, sockets, files).
         .testTarget(name: "HardwareTests", dependencies: ["EdgeIO", "Devices", "Systemd", "Status", "BMSCore", "Config"]),
+        // Test helpers: reads ../shared/vectors/serial-bms.txt beside the repository; a session wired to a responder.
+        .target(name: "SerialBMSVectors", dependencies: ["SerialBMS", "BMSCore"], path: "Tests/SerialBMSVectors"),
+        .testTarget(name: "SerialBMSTests", dependencies: ["SerialBMS", "BMSCore"]),
+        .testTarget(name: "JBDTests", dependencies: ["JBD", "SerialBMS", "BMSCore", "SerialBMSVectors"]),
+        .testTarget(name: "JKTests", dependencies: ["JK", "SerialBMS", "BMSCore", "SerialBMSVectors"]),
+        .testTarget(name: "DalyTests", dependencies: ["Daly", "SerialBMS", "BMSCore", "SerialBMSVectors"]),
     ]
 )
