@@ -50,11 +50,18 @@ let package = Package(
         .target(name: "VEDirect"),
         // TOML text -> validated settings, with file/key/line errors.
         .target(name: "Config", dependencies: ["BMSCore", .product(name: "TOMLKit", package: "TOMLKit")]),
+        // Pure Victron Bluetooth Instant Readout: advertisement bytes + key -> readings (Lithium Battery
+        // Smart) and state of charge (SmartShunt/BMV). AES-CTR is libcrypto's, through CCrypto, in one file
+        // (LibCrypto.swift): pure computation, so the module stays free of I/O.
+        .target(name: "VictronInstantReadout", dependencies: ["BMSCore", "CCrypto"]),
         // The one data path (bytes -> decoder -> controller -> decision) and replay, still pure.
         .target(name: "BMSEngine", dependencies: ["BMSCore", "M8Bus"]),
-        // C libraries, one module map each; only Hardware imports them, one Swift file per library.
+        // C libraries, one module map each; only Hardware imports them (CCrypto below aside), one Swift file per library.
         .systemLibrary(name: "CGPIOD", pkgConfig: "libgpiod", providers: [.apt(["libgpiod-dev"])]),
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        // OpenSSL's libcrypto (EVP: AES-128-CTR, SHA-256): Debian's own, not swift-crypto, which would
+        // compile BoringSSL in every CI build, the Debian package build and under arm64 emulation.
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         // Kernel interfaces missing from Glibc's module map (signalfd).
         .systemLibrary(name: "CLinux"),
         // The edges: UART, GPIO lines, systemd, journal, status file, behind small protocols.
@@ -73,6 +80,7 @@ let package = Package(
         .testTarget(name: "BMSCoreTests", dependencies: ["BMSCore", "M8Bus"]),
         .testTarget(name: "M8BusTests", dependencies: ["M8Bus"]),
         .testTarget(name: "VEDirectTests", dependencies: ["VEDirect"]),
+        .testTarget(name: "VictronInstantReadoutTests", dependencies: ["VictronInstantReadout", "BMSCore"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "BMSCore"]),
         .testTarget(name: "BMSEngineTests", dependencies: ["BMSEngine", "BMSCore", "M8Bus", "Config"]),
         .testTarget(name: "CLITests", dependencies: ["smallbmsd", "M8Bus"]),
