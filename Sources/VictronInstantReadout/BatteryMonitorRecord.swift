@@ -11,6 +11,7 @@
 /// | 66-87 | battery current, signed, mA; 0x1FFFFF n/a |
 /// | 88-107 | consumed, x 0.1 Ah (taken out, so reported negative); 0xFFFFF n/a |
 /// | 108-117 | state of charge, x 0.1 %; 0x3FF n/a |
+/// | 118-119 | unused (sent as 1) |
 public struct BatteryMonitorRecord: Sendable, Hashable {
     /// The record type byte of the advertisement header.
     public static let recordType: UInt8 = 0x02
@@ -106,6 +107,8 @@ public struct BatteryMonitorRecord: Sendable, Hashable {
         PackedBits.write(current ?? 0x1F_FFFF, into: &bytes, bit: 66, count: 22)
         PackedBits.write(UInt64(consumedDeciampHours.map { -Self.clamp($0, -0xF_FFFE...0) } ?? 0xF_FFFF), into: &bytes, bit: 88, count: 20)
         PackedBits.write(UInt64(stateOfChargePerMille.map { Self.clamp($0, 0...1000) } ?? 0x3FF), into: &bytes, bit: 108, count: 10)
+        // Bits 118-119 are unused; the published captures have them set (Victron pads with ones).
+        PackedBits.write(0b11, into: &bytes, bit: 118, count: 2)
         return bytes
     }
 

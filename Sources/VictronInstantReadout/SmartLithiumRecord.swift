@@ -9,6 +9,7 @@
 /// | 104-115 | battery voltage x 0.01 V; 0xFFF n/a |
 /// | 116-119 | balancer status; 0xF n/a |
 /// | 120-126 | temperature, raw - 40 C; 0x7F n/a |
+/// | 127 | unused (sent as 1) |
 public struct SmartLithiumRecord: Sendable, Hashable {
     /// The record type byte of the advertisement header.
     public static let recordType: UInt8 = 0x05
@@ -101,6 +102,8 @@ public struct SmartLithiumRecord: Sendable, Hashable {
         PackedBits.write(UInt64(balancer?.rawValue ?? 0xF), into: &bytes, bit: 116, count: 4)
         let temperature = temperatureCelsius.map { Self.clamp($0, Self.temperatureRangeCelsius) + 40 } ?? 0x7F
         PackedBits.write(UInt64(temperature), into: &bytes, bit: 120, count: 7)
+        // Bit 127 is unused; every published capture has it set, as Victron's records pad with ones.
+        PackedBits.write(1, into: &bytes, bit: 127, count: 1)
         return bytes
     }
 
