@@ -22,7 +22,7 @@ public struct BatteryMonitorDecoder: Sendable {
         case .refused(let error):
             return .refused(error)
         case .fresh(let opened):
-            do {
+            do throws(InstantReadoutError) {
                 let record = try BatteryMonitorRecord(plaintext: opened.plaintext)
                 stream.accept(opened)
                 return .fresh(record)

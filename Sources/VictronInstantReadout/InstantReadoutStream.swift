@@ -23,7 +23,7 @@ struct InstantReadoutStream: Sendable {
     mutating func open(_ manufacturerData: some Collection<UInt8>) -> InstantReadoutOutcome<Opened> {
         counters.advertisements += 1
         let advertisement: InstantReadoutAdvertisement
-        do {
+        do throws(InstantReadoutError) {
             advertisement = try InstantReadoutAdvertisement(manufacturerData: manufacturerData)
         } catch {
             if case .notProductAdvertisement = error { counters.foreign += 1 } else { counters.bad += 1 }
@@ -42,7 +42,7 @@ struct InstantReadoutStream: Sendable {
             counters.repeats += 1
             return .repeated(dataCounter: advertisement.dataCounter)
         }
-        do {
+        do throws(InstantReadoutError) {
             return .fresh(Opened(plaintext: try advertisement.decrypted(with: key), dataCounter: advertisement.dataCounter))
         } catch {
             counters.bad += 1

@@ -45,7 +45,7 @@ public struct SmartLithiumDecoder: Sendable {
             return .refused(error)
         case .fresh(let opened):
             let record: SmartLithiumRecord
-            do {
+            do throws(InstantReadoutError) {
                 record = try SmartLithiumRecord(plaintext: opened.plaintext)
             } catch {
                 _ = stream.reject(error)

@@ -59,7 +59,8 @@ import Testing
     @Test func twoKeys_sameFirstByte_differInTheirRedactedText() throws {
         let other = try InstantReadoutKey(hex: String(text.dropLast()) + "e")
         #expect(other.redacted.prefix(2) == "af")
-        #expect(other.redacted != (try InstantReadoutKey(hex: text)).redacted)
+        let key = try InstantReadoutKey(hex: text)
+        #expect(other.redacted != key.redacted)
     }
 
     @Test func theRedactedHash_isTheFirst4BytesOfTheKeysSHA256() throws {
