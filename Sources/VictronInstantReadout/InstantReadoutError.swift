@@ -12,7 +12,8 @@ public enum InstantReadoutError: Error, Sendable, Hashable, CustomStringConverti
     case keyMismatch(checkByte: UInt8)
     /// The decrypted record is shorter than its type's fields need.
     case recordTooShort(recordType: UInt8, length: Int, needed: Int)
-    /// Cell `cell` (1-based) has a value although an earlier cell is "not available": no real
+    /// Cell `cell` (1-based) has a value although an earlier cell is "not available", and the 4
+    /// available cells would pass a 4-cell bank's count with a cell in the wrong place: no real
     /// battery sends that, so the bytes are not to be trusted.
     case cellAfterMissingCell(cell: Int)
     /// All 8 cells and the battery voltage are there but do not add up: the sign of a key whose first

@@ -9,13 +9,15 @@ import BMSCore
 /// - the available cells, in order; raw 0x00 gives 2600 mV and 0x7E 3860 mV (the readout's range
 ///   limits, so that UV, PRE and OV trips still act). A 12.8 V battery sends "not available" for
 ///   cells 5-8, so it reports 4 cells; a cell "not available" among those the bank is configured
-///   for therefore makes a wrong cell count, which the rules treat as a fault;
+///   for therefore makes a wrong cell count, which the rules treat as a fault at once;
 /// - the temperature, or none when "not available".
 ///
-/// Not trusted, so no reading (counted `bad`): an available cell after a "not available" one, and
-/// a record with all 8 cells and the battery voltage where the two disagree by more than
-/// ``cellSumToleranceMillivolts``. Both catch the noise that a key with the right first byte and a
-/// wrong rest decrypts to (the key check byte alone lets 1 wrong key in 256 through).
+/// Not trusted, so no reading (counted `bad`):
+/// - exactly 4 available cells with a "not available" one before the 4th: they would pass a 4-cell
+///   bank's count (the only other count, 8, cannot have a gap) with a cell in the wrong place;
+/// - all 8 cells and the battery voltage there, but more than ``cellSumToleranceMillivolts`` apart.
+/// Both catch the noise that a key with the right first byte and a wrong rest decrypts to (the key
+/// check byte alone lets 1 wrong key in 256 through); a real battery sends neither.
 public struct SmartLithiumDecoder: Sendable {
     /// How far the battery voltage may be from the sum of its 8 cells (cells are sent to 10 mV,
     /// the voltage is measured apart; the published captures agree to the last digit).
@@ -65,16 +67,13 @@ public struct SmartLithiumDecoder: Sendable {
 
     /// The core's reading for `record`, or why the record is not trusted (see the type's notes).
     public static func reading(of record: SmartLithiumRecord, battery: Int) -> Result<BatteryReading, InstantReadoutError> {
-        var cells: [Int] = []
-        var missingSeen = false
-        for (index, cell) in record.cellMillivolts.enumerated() {
-            guard let millivolts = cell else {
-                missingSeen = true
-                continue
-            }
-            if missingSeen { return .failure(.cellAfterMissingCell(cell: index + 1)) }
-            // Decoded records are always within range; a hand-made one is held to the same limits.
-            cells.append(min(max(millivolts, SmartLithiumRecord.lowestCellMillivolts), SmartLithiumRecord.highestCellMillivolts))
+        // Decoded records are always within range; a hand-made one is held to the same limits.
+        let cells = record.cellMillivolts.compactMap { $0 }.map {
+            min(max($0, SmartLithiumRecord.lowestCellMillivolts), SmartLithiumRecord.highestCellMillivolts)
+        }
+        if cells.count == 4, let gap = record.cellMillivolts.prefix(4).firstIndex(where: { $0 == nil }) {
+            let after = record.cellMillivolts.indices.first { $0 > gap && record.cellMillivolts[$0] != nil } ?? gap
+            return .failure(.cellAfterMissingCell(cell: after + 1))
         }
         if cells.count == SmartLithiumRecord.cellCount, let battery = record.batteryMillivolts {
             // A cell at a range limit is only a bound: at 2600 it may be anything lower, at 3860 higher.

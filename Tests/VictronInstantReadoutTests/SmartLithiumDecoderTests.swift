@@ -102,8 +102,21 @@ import Testing
         #expect(decoder.counters == InstantReadoutCounters(advertisements: 2, foreign: 2))
     }
 
-    @Test func aCellAfterAMissingCell_isNotTrusted() {
-        let gap = settingCellRaw(0x7F, cell: 1, in: payload)
+    @Test func aMissingCellAmongTheBatterysCells_givesAWrongCount() throws {
+        // A 12.8 V battery whose cell 2 is not available: three cells, a rule 8 fault at once.
+        let fourCellBattery = settingCellRaw(0x7F, cell: 1, in: payload)
+        #expect(firstReading(fourCellBattery).freshValue?.cellMillivolts == [3310, 3310, 3310])
+        // A 25.6 V battery whose cell 5 is not available: seven cells.
+        var eight = SmartLithiumRecord(
+            flags: [.allowedToCharge, .allowedToDischarge], cellMillivolts: Array(repeating: 3300, count: 8),
+            batteryMillivolts: 26400, balancer: .balanced, temperatureCelsius: 20)
+        eight.cellMillivolts[4] = nil
+        #expect(firstReading(eight.plaintext()).freshValue?.cellMillivolts.count == 7)
+    }
+
+    @Test func fourCellsWithAGapBeforeTheFourth_areNotTrusted() {
+        // Cells 1, 3, 4, 5 would pass a 4-cell bank's count with cell 5 taken for cell 4.
+        let gap = settingCellRaw(0x30, cell: 4, in: settingCellRaw(0x7F, cell: 1, in: payload))
         #expect(firstReading(gap) == .refused(.cellAfterMissingCell(cell: 3)))
     }
 

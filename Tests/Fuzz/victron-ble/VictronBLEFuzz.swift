@@ -14,7 +14,8 @@
 // For every advertisement, fed to a SmartLithiumDecoder and a BatteryMonitorDecoder:
 // - the outcome (fresh / repeated / refused and why) and every counter equal those of a separate,
 //   naive reading of the notes' table written here (header, key check byte, "counter moved",
-//   bit fields read bit by bit, the decoder's two trust rules);
+//   bit fields read bit by bit, the decoder's two trust rules: 4 cells with a gap, 8 cells that do
+//   not add up to the battery voltage);
 // - every counter set adds up: advertisements = decrypted + repeats + wrongKey + bad + foreign;
 // - a fresh reading has at most 8 cells, each 2600...3860 mV, at most one temperature within
 //   -40...86 C, the decoder's battery number and flags of bits 26/25/12;
@@ -139,17 +140,17 @@ private func field(_ bytes: [UInt8], _ first: Int, _ count: Int) -> Int {
 /// (cells mV, temperatures 0.1 C, ATD, ATC, PRE), or nil for a record the decoder must not trust.
 private func naiveReading(_ plaintext: [UInt8]) -> ([Int], [Int], Bool, Bool, Bool)? {
     var cells: [Int] = []
-    var gap = false
+    var gapAmongFirstFour = false
     for cell in 0..<8 {
         let raw = field(plaintext, 48 + 7 * cell, 7)
         if raw == 0x7F {
-            gap = true
-        } else if gap {
-            return nil
+            if cell < 4 { gapAmongFirstFour = true }
         } else {
             cells.append(2600 + 10 * raw)
         }
     }
+    // 4 cells with a gap would pass a 4-cell bank's count with a cell out of place.
+    if cells.count == 4, gapAmongFirstFour { return nil }
     let voltage = field(plaintext, 104, 12)
     if cells.count == 8, voltage != 0xFFF {
         let millivolts = 10 * voltage
