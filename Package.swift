@@ -61,11 +61,18 @@ let package = Package(
         .target(name: "Daly", dependencies: ["BMSCore", "SerialBMS"]),
         // TOML text -> validated settings, with file/key/line errors.
         .target(name: "Config", dependencies: ["BMSCore", .product(name: "TOMLKit", package: "TOMLKit")]),
+        // Pure Victron Bluetooth Instant Readout: advertisement bytes + key -> readings (Lithium Battery
+        // Smart) and state of charge (SmartShunt/BMV). AES-CTR is libcrypto's, through CCrypto, in one file
+        // (LibCrypto.swift): pure computation, so the module stays free of I/O.
+        .target(name: "VictronInstantReadout", dependencies: ["BMSCore", "CCrypto"]),
         // Still pure: each source's decoding (bytes -> the rules' inputs), replay, the simulated bank.
         .target(name: "Pipeline", dependencies: ["BMSCore", "M8Bus", "VEDirect"]),
         // C libraries, one module map each; only the edges import them, one Swift file per library.
         .systemLibrary(name: "CGPIOD", pkgConfig: "libgpiod", providers: [.apt(["libgpiod-dev"])]),
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        // OpenSSL's libcrypto (EVP: AES-128-CTR, SHA-256): Debian's own, not swift-crypto, which would
+        // compile BoringSSL in every CI build, the Debian package build and under arm64 emulation.
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         // Kernel interfaces missing from Glibc's module map (signalfd).
         .systemLibrary(name: "CLinux"),
         // What every edge shares: its error type, the one write-all loop, wake-up pipes, the clock reads.
@@ -92,6 +99,7 @@ let package = Package(
         .testTarget(name: "BMSCoreTests", dependencies: ["BMSCore", "M8Bus"]),
         .testTarget(name: "M8BusTests", dependencies: ["M8Bus"]),
         .testTarget(name: "VEDirectTests", dependencies: ["VEDirect"]),
+        .testTarget(name: "VictronInstantReadoutTests", dependencies: ["VictronInstantReadout", "BMSCore"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "BMSCore"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "BMSCore", "M8Bus", "VEDirect", "Config"]),
         .testTarget(name: "CLITests", dependencies: ["smallbmsd", "M8Bus"]),

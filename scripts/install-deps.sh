@@ -3,7 +3,7 @@
 # Idempotent: does nothing when pkg-config already finds them. Uses sudo when not root.
 set -euo pipefail
 
-packages=(libgpiod-dev libsystemd-dev pkg-config)
+packages=(libgpiod-dev libsystemd-dev libssl-dev pkg-config)
 # Test-only: libfaketime makes the wall clock jump under a running daemon (Tests/DaemonTests).
 [ "${SMALLBMSD_BUILD_ONLY:-}" = 1 ] || packages+=(libfaketime)
 missing=()
