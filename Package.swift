@@ -27,6 +27,15 @@ let libgpiodMajor: Int = {
 let libgpiodSwiftSettings: [SwiftSetting] = libgpiodMajor >= 2 ? [.define("LIBGPIOD_V2")] : []
 // ----------------------------------------------------------------------------------------------
 
+// The run loop touches class properties (the daemon's, its sources', the serial port's) on every
+// wake-up, and Swift checks each of those accesses for exclusivity at run time: about 1,200 of a
+// wake-up's 14,400 instructions (Benchmarks/Tools/wakeup-callgrind.sh). Debug builds, which every
+// test runs, keep the run-time checks; release builds of these two modules rely on the
+// compile-time checks alone.
+let releaseWithoutRuntimeExclusivityChecks: [SwiftSetting] = [
+    .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
+]
+
 let package = Package(
     name: "smallbmsd",
     platforms: [.macOS(.v13)],
@@ -80,7 +89,7 @@ let package = Package(
         // Devices: GPIO lines (libgpiod 1 or 2 under one skeleton, or simulated) and serial ports.
         .target(
             name: "Devices", dependencies: ["BMSCore", "Config", "CGPIOD", "EdgeIO"],
-            swiftSettings: libgpiodSwiftSettings),
+            swiftSettings: libgpiodSwiftSettings + releaseWithoutRuntimeExclusivityChecks),
         // systemd: the journal, sd_notify and the watchdog, signals.
         .target(name: "Systemd", dependencies: ["CSystemd", "CLinux", "EdgeIO"]),
         // The status file and its JSON, for `smallbmsd status` and anyone's jq.
@@ -88,7 +97,8 @@ let package = Package(
         // The run loop: an executor of the core's decisions; sources feed it, sinks are told.
         .target(
             name: "Daemon",
-            dependencies: ["BMSCore", "M8Bus", "VEDirect", "Config", "Pipeline", "EdgeIO", "Devices", "Systemd", "Status"]),
+            dependencies: ["BMSCore", "M8Bus", "VEDirect", "Config", "Pipeline", "EdgeIO", "Devices", "Systemd", "Status"],
+            swiftSettings: releaseWithoutRuntimeExclusivityChecks),
         .executableTarget(
             name: "smallbmsd",
             dependencies: [

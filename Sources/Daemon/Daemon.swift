@@ -37,9 +37,11 @@ public final class Daemon: SourceContext, DaemonState {
     private let stopPipe: (read: Int32, write: Int32)
     /// This turn's instant, read once after `poll` returned.
     public private(set) var now: DaemonInstant
-    /// What `poll` waits on, and which source each entry belongs to, refilled in place every turn.
+    /// What `poll` waits on (the stop pipe, signals, then the sources'), and which source each
+    /// entry belongs to; rebuilt only when a source's interest changed since the last turn.
     private var descriptors: [pollfd] = []
     private var descriptorOwners: [Int] = []
+    private var watched: [PollInterest?] = []
 
     /// A daemon for `configuration` reading `sources` and telling `sinks`; nothing is opened until ``run()``.
     public init(
@@ -52,7 +54,7 @@ public final class Daemon: SourceContext, DaemonState {
         eventLog = log
         self.sources = sources
         self.sinks = sinks
-        now = DaemonInstant(real: clock.realNow(), core: clock.coreNow())
+        now = clock.instant()
         controller = Controller(settings: configuration.settings, start: now.core)
         stopPipe = (try? NonBlockingPipe.make(purpose: "the daemon's stop pipe")) ?? (-1, -1)
     }
@@ -121,15 +123,9 @@ public final class Daemon: SourceContext, DaemonState {
     // MARK: - The loop
 
     private func waitAndServe(signals: SignalDescriptor?) {
-        // Refilled in place: no allocation per wake-up.
-        descriptors.removeAll(keepingCapacity: true)
-        descriptorOwners.removeAll(keepingCapacity: true)
-        descriptors.append(pollfd(fd: stopPipe.read, events: Int16(POLLIN), revents: 0))
-        descriptors.append(pollfd(fd: signals?.descriptor ?? -1, events: Int16(POLLIN), revents: 0))
-        for (index, source) in sources.enumerated() {
-            guard let interest = source.pollInterest else { continue }
-            descriptors.append(pollfd(fd: interest.descriptor, events: interest.events, revents: 0))
-            descriptorOwners.append(index)
+        if descriptors.isEmpty || watched.count != sources.count
+            || sources.indices.contains(where: { sources[$0].pollInterest != watched[$0] }) {
+            watchDescriptors(signals: signals)
         }
         let ready = poll(&descriptors, nfds_t(descriptors.count), pollTimeoutMilliseconds())
         if ready < 0, errno != EINTR {
@@ -167,11 +163,26 @@ public final class Daemon: SourceContext, DaemonState {
         serveTimers()
     }
 
+    /// Refills the descriptor list in place (no allocation once it has grown).
+    private func watchDescriptors(signals: SignalDescriptor?) {
+        descriptors.removeAll(keepingCapacity: true)
+        descriptorOwners.removeAll(keepingCapacity: true)
+        descriptors.append(pollfd(fd: stopPipe.read, events: Int16(POLLIN), revents: 0))
+        descriptors.append(pollfd(fd: signals?.descriptor ?? -1, events: Int16(POLLIN), revents: 0))
+        watched = sources.map(\.pollInterest)
+        for (index, interest) in watched.enumerated() {
+            guard let interest else { continue }
+            descriptors.append(pollfd(fd: interest.descriptor, events: interest.events, revents: 0))
+            descriptorOwners.append(index)
+        }
+    }
+
     private func pollTimeoutMilliseconds() -> Int32 {
-        let realNow = clock.realNow()
+        let current = clock.instant()
+        let realNow = current.real
         var wait = min(nextHeartbeat - realNow, .seconds(60))
         if let deadline = coreDeadline {
-            wait = min(wait, clock.realDuration(forCore: deadline - clock.coreNow()))
+            wait = min(wait, clock.realDuration(forCore: deadline - current.core))
         }
         for source in sources { if let due = source.nextDeadline { wait = min(wait, due - realNow) } }
         if watchdogInterval != nil { wait = min(wait, nextWatchdog - realNow) }
@@ -202,9 +213,7 @@ public final class Daemon: SourceContext, DaemonState {
         }
     }
 
-    private func readClock() {
-        now = DaemonInstant(real: clock.realNow(), core: clock.coreNow())
-    }
+    private func readClock() { now = clock.instant() }
 
     private func reload() {
         guard let path = options.configPath else { return }
