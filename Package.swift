@@ -27,11 +27,11 @@ let libgpiodMajor: Int = {
 let libgpiodSwiftSettings: [SwiftSetting] = libgpiodMajor >= 2 ? [.define("LIBGPIOD_V2")] : []
 // ----------------------------------------------------------------------------------------------
 
-// The run loop touches class properties (the daemon's, its sources', the serial port's) on every
-// wake-up, and Swift checks each of those accesses for exclusivity at run time: about 1,200 of a
-// wake-up's 14,400 instructions (Benchmarks/Tools/wakeup-callgrind.sh). Debug builds, which every
-// test runs, keep the run-time checks; release builds of these two modules rely on the
-// compile-time checks alone.
+// The run loop touches class properties (the daemon's, its sources', the serial port's, the epoll
+// set's) on every wake-up, and Swift checks each of those accesses for exclusivity at run time:
+// about 1,200 of a wake-up's 14,400 instructions (Benchmarks/Tools/wakeup-callgrind.sh). Debug
+// builds, which every test runs, keep the run-time checks; release builds of these three modules
+// rely on the compile-time checks alone.
 let releaseWithoutRuntimeExclusivityChecks: [SwiftSetting] = [
     .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
 ]
@@ -84,8 +84,8 @@ let package = Package(
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         // Kernel interfaces missing from Glibc's module map (signalfd).
         .systemLibrary(name: "CLinux"),
-        // What every edge shares: its error type, the one write-all loop, wake-up pipes, the clock reads.
-        .target(name: "EdgeIO"),
+        // What every edge shares: its error type, the one write-all loop, wake-up pipes, the clock reads, the epoll set.
+        .target(name: "EdgeIO", dependencies: ["CLinux"], swiftSettings: releaseWithoutRuntimeExclusivityChecks),
         // Devices: GPIO lines (libgpiod 1 or 2 under one skeleton, or simulated) and serial ports.
         .target(
             name: "Devices", dependencies: ["BMSCore", "Config", "CGPIOD", "EdgeIO"],

@@ -37,11 +37,6 @@ public final class Daemon: SourceContext, DaemonState {
     private let stopPipe: (read: Int32, write: Int32)
     /// This turn's instant, read once after `poll` returned.
     public private(set) var now: DaemonInstant
-    /// What `poll` waits on (the stop pipe, signals, then the sources'), and which source each
-    /// entry belongs to; rebuilt only when a source's interest changed since the last turn.
-    private var descriptors: [pollfd] = []
-    private var descriptorOwners: [Int] = []
-    private var watched: [PollInterest?] = []
 
     /// A daemon for `configuration` reading `sources` and telling `sinks`; nothing is opened until ``run()``.
     public init(
@@ -71,11 +66,16 @@ public final class Daemon: SourceContext, DaemonState {
 
     /// Runs until SIGTERM/SIGINT or a ``StopHandle``; returns the exit status (0 for a clean stop).
     public func run() -> Int32 {
+        // What the loop waits on: the stop pipe, signals, then each source's descriptor by its index.
         let signals: SignalDescriptor?
+        let descriptors: EventPoll
         do {
             signals = options.handlesSignals ? try SignalDescriptor() : nil
+            descriptors = try EventPoll()
+            try descriptors.watch(token: Self.stopToken, PollInterest(descriptor: stopPipe.read, events: Int16(POLLIN)))
+            if let signals { try descriptors.watch(token: Self.signalToken, PollInterest(descriptor: signals.descriptor, events: Int16(POLLIN))) }
         } catch {
-            eventLog.log(.error, "cannot set up signal handling: \(error)")
+            eventLog.log(.error, "cannot set up signal handling and the event set: \(error)")
             return 1
         }
         eventLog.log(.notice, "starting: \(configuration.startupSummary)")
@@ -103,7 +103,7 @@ public final class Daemon: SourceContext, DaemonState {
                 _ = ServiceManager.ready()
                 eventLog.log(.info, "ready: lines held, bus open")
             }
-            waitAndServe(signals: signals)
+            waitAndServe(signals: signals, descriptors: descriptors)
         }
         shutDown()
         return exitStatus ?? 0
@@ -122,14 +122,20 @@ public final class Daemon: SourceContext, DaemonState {
 
     // MARK: - The loop
 
-    private func waitAndServe(signals: SignalDescriptor?) {
-        if descriptors.isEmpty || watched.count != sources.count
-            || sources.indices.contains(where: { sources[$0].pollInterest != watched[$0] }) {
-            watchDescriptors(signals: signals)
+    private func waitAndServe(signals: SignalDescriptor?, descriptors: EventPoll) {
+        do {
+            for (index, source) in sources.enumerated() {
+                try descriptors.watch(token: Self.firstSourceToken + index, source.pollInterest)
+            }
+            // At each refresh, in case a source closed and reopened a descriptor under the same number.
+            if now.real >= nextHeartbeat { try descriptors.rewatchAll() }
+        } catch {
+            fail("cannot wait on the sources' devices: \(error)")
+            return
         }
-        let ready = poll(&descriptors, nfds_t(descriptors.count), pollTimeoutMilliseconds())
+        let ready = descriptors.wait(timeoutMilliseconds: pollTimeoutMilliseconds())
         if ready < 0, errno != EINTR {
-            fail("poll failed: \(String(cString: strerror(errno)))")
+            fail("epoll_wait failed: \(String(cString: strerror(errno)))")
             return
         }
         readClock()
@@ -137,12 +143,18 @@ public final class Daemon: SourceContext, DaemonState {
             eventLog.log(.warning, "test fault hook: the control loop blocks now (SMALLBMSD_TEST_HANG_LOOP_AFTER_S)")
             while true { pause() }
         }
-        if descriptors[0].revents != 0 {
-            try? NonBlockingPipe.drain(stopPipe.read)
-            exitStatus = exitStatus ?? 0
-            return
+        // A stop first, then signals (a reload), then the sources in the order the set gives them.
+        var signalled = false
+        for index in 0..<descriptors.readyCount {
+            let token = descriptors.ready(index).token
+            if token == Self.stopToken {
+                try? NonBlockingPipe.drain(stopPipe.read)
+                exitStatus = exitStatus ?? 0
+                return
+            }
+            signalled = signalled || token == Self.signalToken
         }
-        if let signals, descriptors[1].revents != 0 {
+        if let signals, signalled {
             for request in signals.read() {
                 switch request {
                 case .stop:
@@ -154,28 +166,18 @@ public final class Daemon: SourceContext, DaemonState {
             }
             if exitStatus != nil { return }
         }
-        if ready > 0 {
-            for (slot, owner) in descriptorOwners.enumerated() where descriptors[slot + 2].revents != 0 {
-                sources[owner].serve(events: descriptors[slot + 2].revents, self)
-                takeDelivered()
-            }
+        for index in 0..<descriptors.readyCount {
+            let (token, events) = descriptors.ready(index)
+            guard token >= Self.firstSourceToken else { continue }
+            sources[token - Self.firstSourceToken].serve(events: events, self)
+            takeDelivered()
         }
         serveTimers()
     }
 
-    /// Refills the descriptor list in place (no allocation once it has grown).
-    private func watchDescriptors(signals: SignalDescriptor?) {
-        descriptors.removeAll(keepingCapacity: true)
-        descriptorOwners.removeAll(keepingCapacity: true)
-        descriptors.append(pollfd(fd: stopPipe.read, events: Int16(POLLIN), revents: 0))
-        descriptors.append(pollfd(fd: signals?.descriptor ?? -1, events: Int16(POLLIN), revents: 0))
-        watched = sources.map(\.pollInterest)
-        for (index, interest) in watched.enumerated() {
-            guard let interest else { continue }
-            descriptors.append(pollfd(fd: interest.descriptor, events: interest.events, revents: 0))
-            descriptorOwners.append(index)
-        }
-    }
+    private static let stopToken = 0
+    private static let signalToken = 1
+    private static let firstSourceToken = 2
 
     private func pollTimeoutMilliseconds() -> Int32 {
         let current = clock.instant()
