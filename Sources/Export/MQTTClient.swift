@@ -139,6 +139,9 @@ public final class MQTTClient {
     // libmosquitto's words, with the errno behind MOSQ_ERR_ERRNO.
     private static func describe(_ code: Int32) -> String {
         if code == MOSQ_ERR_ERRNO.rawValue { return HardwareError.describe(errno: errno) }
-        return String(cString: mosquitto_strerror(code))
+        // "The connection was lost." reads badly inside a sentence of ours.
+        var text = String(cString: mosquitto_strerror(code))
+        while text.hasSuffix(".") { text.removeLast() }
+        return text.prefix(1).lowercased() + text.dropFirst()
     }
 }
