@@ -61,7 +61,7 @@ struct HomeAssistantDiscoveryTests {
         #expect(byTopic["smallbmsd/fault"] == "ON")
         #expect(byTopic["smallbmsd/state_of_charge/percent"] == "64.5")
         #expect(byTopic.keys.allSatisfy { !$0.contains("battery/2/") })
-        #expect(states.allSatisfy(\.retained))
+        #expect(states.allSatisfy { $0.retained })
     }
 
     @Test func aTopicPrefixWithSlashes_givesANodeIDDiscoveryAccepts() throws {
