@@ -15,10 +15,10 @@ public enum StatusFreshness {
         if !isAlive(report.pid) {
             return "smallbmsd is not running: pid \(report.pid), which wrote the status file, is gone"
         }
-        let age = now - modified
-        let limit = Double(staleAfter.components.seconds)
-        if age > limit {
-            return "the status file is \(Int(age)) s old (refreshed every 5 s): smallbmsd may be hung"
+        let limit = staleAfter.components.seconds
+        if now - modified > Double(limit) {
+            // No age in the text: the exporter journals a problem when its words change.
+            return "the status file is more than \(limit) s old (it is refreshed every 5 s): smallbmsd may be hung"
         }
         return nil
     }
