@@ -1,5 +1,6 @@
 import Testing
 @testable import Dashboards
+import Status
 
 /// The textfile's lines: names, labels, base units, and what is left out.
 @Suite("Prometheus text of a status report")
@@ -78,5 +79,21 @@ struct PrometheusTextTests {
     @Test(arguments: [(3312, 3, "3.312"), (3000, 3, "3.000"), (-55, 1, "-5.5"), (5, 1, "0.5"), (-5, 3, "-0.005"), (42, 0, "42")])
     func fixedPoint_isExactDecimalText(value: Int, decimals: Int, text: String) {
         #expect(FixedPointText.text(value, decimals: decimals) == text)
+    }
+}
+
+/// The file's size bounds what it costs the SD card (it is replaced every 5 s): measured 4,647
+/// bytes for this bank, 3.3 MB an hour of file content (README, "Home Assistant and Prometheus").
+@Suite("Prometheus textfile size")
+struct PrometheusTextfileSizeTests {
+    @Test func aFourBatteryBankWithAMonitor_staysUnderTwoFourKiBBlocks() {
+        var report = SampleReports.bank(withMonitor: true)
+        report.batteries = (1...4).map { battery in
+            StatusReport.Battery(
+                battery: battery, cellsMillivolts: [3312, 3310, 3308, 3305], temperaturesDecicelsius: [215],
+                flags: "03", ageSeconds: 0.4, fault: nil)
+        }
+        let size = PrometheusText.render(report, running: true).utf8.count
+        #expect(size > 4096 / 2 && size <= 8192, "\(size) bytes")
     }
 }
