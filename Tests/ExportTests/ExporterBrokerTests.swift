@@ -194,4 +194,29 @@ struct ExporterBrokerTests {
         #expect(subscriber.waitFor(["bank/test/availability online"], timeout: 10).isEmpty, "\(exporter.log)")
         #expect(exporter.stop() == 0)
     }
+
+    @Test func aBrokerThatTakesTheConnectionButNeverAnswers_isGivenUpAfterTenSeconds_withoutLeakingSockets() throws {
+        // A listening socket nobody accepts from: the kernel completes the handshake, no CONNACK ever comes.
+        let broker = try MosquittoBroker()
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(listener) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(broker.port).bigEndian
+        let listening = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        } && listen(listener, 16) == 0
+        try #require(listening, "cannot listen on 127.0.0.1:\(broker.port): errno \(errno)")
+        let status = StatusWriter(folder: broker.folder)
+        try status.write()
+        let exporter = try Exporter(port: broker.port, statusPath: status.path, folder: broker.folder)
+        Thread.sleep(forTimeInterval: 3)
+        let descriptorsBefore = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(exporter.process.processIdentifier)/fd").count
+        Thread.sleep(forTimeInterval: 11)  // the 10 s limit, then a new attempt
+        let descriptorsAfter = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(exporter.process.processIdentifier)/fd").count
+        #expect(exporter.log.contains("no answer from the broker within 10 s"), "\(exporter.log)")
+        #expect(descriptorsAfter <= descriptorsBefore, "\(descriptorsBefore) descriptors, then \(descriptorsAfter)")
+        #expect(exporter.stop() == 0, "\(exporter.log)")
+    }
 }
