@@ -95,10 +95,10 @@ let package = Package(
         .testTarget(
             name: "DaemonTests",
             dependencies: ["smallbmsd", "Daemon", "BMSCore", "Config", "M8Bus", "VEDirect", "EdgeIO", "Devices", "Systemd", "Status"]),
-        // The edges: devices, systemd and the status file, each tested for real (ptys, sockets, files).
         // The dashboards' text and messages; the exporter against a real mosquitto broker.
         .testTarget(name: "DashboardsTests", dependencies: ["Dashboards", "Status", "BMSCore"]),
         .testTarget(name: "ExportTests", dependencies: ["smallbmsd", "Export", "Dashboards", "Status", "BMSCore"]),
+        // The edges: devices, systemd and the status file, each tested for real (ptys, sockets, files).
         .testTarget(name: "HardwareTests", dependencies: ["EdgeIO", "Devices", "Systemd", "Status", "BMSCore", "Config"]),
     ]
 )
