@@ -94,15 +94,22 @@ let package = Package(
         .target(name: "Systemd", dependencies: ["CSystemd", "CLinux", "EdgeIO"]),
         // The status file and its JSON, for `smallbmsd status` and anyone's jq.
         .target(name: "Status", dependencies: ["BMSCore", "EdgeIO"]),
+        // Dashboards, still pure: a status report as Prometheus text and as Home Assistant MQTT messages.
+        .target(name: "Dashboards", dependencies: ["BMSCore", "Status"]),
+        .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
+        // `smallbmsd export`: follows the status file, publishes to an MQTT broker (libmosquitto).
+        .target(name: "Export", dependencies: ["BMSCore", "Dashboards", "CMosquitto", "Status", "Systemd", "EdgeIO"]),
         // The run loop: an executor of the core's decisions; sources feed it, sinks are told.
         .target(
             name: "Daemon",
-            dependencies: ["BMSCore", "M8Bus", "VEDirect", "Config", "Pipeline", "EdgeIO", "Devices", "Systemd", "Status"],
+            dependencies: [
+                "BMSCore", "M8Bus", "VEDirect", "Config", "Pipeline", "EdgeIO", "Devices", "Systemd", "Status", "Dashboards",
+            ],
             swiftSettings: releaseWithoutRuntimeExclusivityChecks),
         .executableTarget(
             name: "smallbmsd",
             dependencies: [
-                "BMSCore", "M8Bus", "Config", "Pipeline", "EdgeIO", "Devices", "Systemd", "Status", "Daemon",
+                "BMSCore", "M8Bus", "Config", "Pipeline", "EdgeIO", "Devices", "Systemd", "Status", "Daemon", "Export",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -117,6 +124,9 @@ let package = Package(
         .testTarget(
             name: "DaemonTests",
             dependencies: ["smallbmsd", "Daemon", "BMSCore", "Config", "M8Bus", "VEDirect", "EdgeIO", "Devices", "Systemd", "Status"]),
+        // The dashboards' text and messages; the exporter against a real mosquitto broker.
+        .testTarget(name: "DashboardsTests", dependencies: ["Dashboards", "Status", "BMSCore"]),
+        .testTarget(name: "ExportTests", dependencies: ["smallbmsd", "Export", "Dashboards", "Status", "BMSCore"]),
         // The edges: devices, systemd and the status file, each tested for real (ptys, sockets, files).
         .testTarget(name: "HardwareTests", dependencies: ["EdgeIO", "Devices", "Systemd", "Status", "BMSCore", "Config"]),
         // Test helpers: reads ../shared/vectors/serial-bms.txt beside the repository; a session wired to a responder.

@@ -12,3 +12,9 @@ systemd-analyze verify "$work/smallbmsd.service"
 score=$(systemd-analyze security --offline=true "$work/smallbmsd.service" 2>/dev/null | tail -1)
 echo "unit verified; $score"
 echo "$score" | grep -qE "level for smallbmsd.service: (0\.[0-9]|1\.[0-9]|2\.0) " || { echo "check-unit: exposure above 2.0" >&2; exit 1; }
+# The MQTT exporter's unit (unprivileged, with network): verified, and held to the same 2.0.
+sed "s#/usr/local/bin/smallbmsd#$binary#g" systemd/smallbmsd-export.service > "$work/smallbmsd-export.service"
+systemd-analyze verify "$work/smallbmsd-export.service"
+score=$(systemd-analyze security --offline=true "$work/smallbmsd-export.service" 2>/dev/null | tail -1)
+echo "export unit verified; $score"
+echo "$score" | grep -qE "level for smallbmsd-export.service: (0\.[0-9]|1\.[0-9]|2\.0) " || { echo "check-unit: export unit exposure above 2.0" >&2; exit 1; }
