@@ -17,13 +17,13 @@ import Glibc
 /// the sinks. The loop names no device and no sink: it holds a list of each. The watchdog is fed
 /// from this loop only, so a hung loop starves it.
 public final class Daemon: SourceContext, DaemonState {
-    public private(set) var configuration: Configuration
-    private let options: Options
-    private let clock: any DaemonClock
-    private let eventLog: any EventLog
-    private var sources: [any ReadingSource]
+    public internal(set) var configuration: Configuration
+    let options: Options
+    let clock: any DaemonClock
+    let eventLog: any EventLog
+    private(set) var sources: [any ReadingSource]
     private let sinks: [any DecisionSink]
-    private var controller: Controller
+    var controller: Controller
     private var outputs: (any OutputLines)?
     private var coreDeadline: Instant?
     private var merged = DecisionMerger()
@@ -33,7 +33,7 @@ public final class Daemon: SourceContext, DaemonState {
     private var nextHeartbeat: Duration = .zero
     private var readySent = false
     private var exitStatus: Int32?
-    private var startedAtReal: Duration = .zero
+    private(set) var startedAtReal: Duration = .zero
     private let stopPipe: (read: Int32, write: Int32)
     /// This turn's instant, read once after `poll` returned.
     public private(set) var now: DaemonInstant
@@ -217,25 +217,6 @@ public final class Daemon: SourceContext, DaemonState {
 
     private func readClock() { now = clock.instant() }
 
-    private func reload() {
-        guard let path = options.configPath else { return }
-        _ = ServiceManager.reloading()
-        do {
-            let fresh = try ConfigurationLoader.load(path: path)
-            let restartNeeded = fresh.tablesNeedingRestart(comparedTo: configuration)
-            controller.reconfigure(fresh.settings, at: clock.coreNow())
-            configuration.settings = fresh.settings
-            eventLog.log(.notice, "reloaded \(path): thresholds and timings in effect")
-            if !restartNeeded.isEmpty {
-                eventLog.log(.warning, "changes to \(restartNeeded.joined(separator: ", ")) take effect only after systemctl restart smallbmsd")
-            }
-            take(controller.evaluate(at: clock.coreNow()))
-        } catch {
-            eventLog.log(.error, "reload refused, the running config stays in effect: \(error)")
-        }
-        _ = ServiceManager.ready()
-    }
-
     // MARK: - Carrying out decisions
 
     /// The decision on what the sources delivered in this step, if they delivered anything.
@@ -245,7 +226,7 @@ public final class Daemon: SourceContext, DaemonState {
         take(decision)
     }
 
-    private func take(_ decision: Decision) {
+    func take(_ decision: Decision) {
         coreDeadline = decision.nextDeadline
         if !decision.changes.isEmpty {
             levels = decision.levels
@@ -280,13 +261,5 @@ public final class Daemon: SourceContext, DaemonState {
     public func fail(_ message: String) {
         eventLog.log(.error, "\(message); driving every output OFF and exiting")
         exitStatus = 1
-    }
-
-    public func snapshot() -> ControllerSnapshot { controller.snapshot(at: clock.coreNow()) }
-
-    public func statusReport(stopping: Bool) -> StatusReport {
-        StatusReportBuilder.report(
-            snapshot: snapshot(), configuration: configuration, sources: sources, coreNow: clock.coreNow(),
-            wallClockSeconds: clock.wallClockSeconds(), uptime: clock.realNow() - startedAtReal, stopping: stopping)
     }
 }
