@@ -52,6 +52,9 @@ let package = Package(
         .target(name: "Config", dependencies: ["BMSCore", .product(name: "TOMLKit", package: "TOMLKit")]),
         // The one data path (bytes -> decoder -> controller -> decision) and replay, still pure.
         .target(name: "BMSEngine", dependencies: ["BMSCore", "M8Bus"]),
+        // The build's version (VERSION + git, scripts/version.sh), stamped before every build.
+        .target(name: "BuildInfo", plugins: ["VersionStamp"]),
+        .plugin(name: "VersionStamp", capability: .buildTool()),
         // C libraries, one module map each; only Hardware imports them, one Swift file per library.
         .systemLibrary(name: "CGPIOD", pkgConfig: "libgpiod", providers: [.apt(["libgpiod-dev"])]),
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
@@ -62,11 +65,11 @@ let package = Package(
             name: "Hardware", dependencies: ["BMSCore", "Config", "CGPIOD", "CSystemd", "CLinux"],
             swiftSettings: libgpiodSwiftSettings),
         // The run loop: an executor of the core's decisions on the edges.
-        .target(name: "Daemon", dependencies: ["BMSCore", "M8Bus", "VEDirect", "Config", "BMSEngine", "Hardware"]),
+        .target(name: "Daemon", dependencies: ["BMSCore", "M8Bus", "VEDirect", "Config", "BMSEngine", "Hardware", "BuildInfo"]),
         .executableTarget(
             name: "smallbmsd",
             dependencies: [
-                "BMSCore", "M8Bus", "Config", "BMSEngine", "Hardware", "Daemon",
+                "BMSCore", "M8Bus", "Config", "BMSEngine", "Hardware", "Daemon", "BuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

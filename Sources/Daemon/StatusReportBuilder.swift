@@ -1,4 +1,5 @@
 import BMSCore
+import BuildInfo
 import Config
 import Hardware
 import M8Bus
@@ -6,9 +7,6 @@ import VEDirect
 #if canImport(Glibc)
 import Glibc
 #endif
-
-/// The version every status file and `--version` reports.
-public let smallbmsdVersion = "0.1.0"
 
 /// Turns what the controller sees into the status file's report.
 enum StatusReportBuilder {

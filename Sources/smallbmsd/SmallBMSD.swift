@@ -1,4 +1,5 @@
 import ArgumentParser
+import BuildInfo
 import Daemon
 
 /// The `smallbmsd` command: the daemon and its tools, one executable.
