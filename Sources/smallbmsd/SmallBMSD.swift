@@ -16,7 +16,7 @@ struct SmallBMSD: ParsableCommand {
         version: smallbmsdVersion,
         subcommands: [
             RunCommand.self, CheckConfigCommand.self, SafeStateCommand.self, StatusCommand.self,
-            ReplayCommand.self, SimulateCommand.self, DemoCommand.self,
+            ReplayCommand.self, SimulateCommand.self, DemoCommand.self, ManualCommand.self,
         ],
         defaultSubcommand: RunCommand.self
     )
