@@ -79,6 +79,33 @@ else
     trixie_log "dpkg-buildpackage took $((SECONDS - build_started)) s"
     mv "$chroot_dir/build/"smallbmsd*_"$version"_* "$out"/
     rm -rf "$chroot_dir/build"
+
+    # The packaged binary, run where it was built ($arch: under qemu-user for a foreign one):
+    # check-config on the shipped conffile, a replay of a recorded discharge, safe-state on
+    # simulated lines. Unpacked, not installed: the build chroot has no systemd for the postinst.
+    smoke="$chroot_dir/tmp/smoke"
+    rm -rf "$smoke" && mkdir -p "$smoke"
+    dpkg-deb -x "$out/smallbmsd_${version}_$arch.deb" "$smoke/root"
+    cp Tests/Fuzz/corpus/replay/discharge "$smoke/discharge.log"
+    printf '[gpio]\nchip = "simulated"\n' > "$smoke/simulated.toml"
+    trixie_log "smoke test of the $arch binary (file: $(file -b "$smoke/root/usr/bin/smallbmsd" | cut -d, -f1-2))"
+    smoke_started=$SECONDS
+    trixie_run "$chroot_dir" sh -c '
+        set -e
+        cd /tmp/smoke
+        bin=./root/usr/bin/smallbmsd
+        echo "\$ smallbmsd --version"; $bin --version
+        echo "\$ smallbmsd check-config --config /etc/smallbmsd/smallbmsd.toml (the packaged conffile)"
+        $bin check-config --config root/etc/smallbmsd/smallbmsd.toml | head -1
+        echo "\$ smallbmsd replay discharge.log --config (the conffile)"
+        $bin replay discharge.log --config root/etc/smallbmsd/smallbmsd.toml > replay.txt
+        cat replay.txt
+        grep -q "LOAD off: battery 1 cell 1 2.75 V < 2.80 V, pre-alarm raised 30 s ago" replay.txt
+        echo "\$ smallbmsd safe-state --config simulated.toml   ([gpio] chip = \"simulated\")"
+        $bin safe-state --config simulated.toml' | tee "$out/smoke-$arch.txt" \
+        || { echo "build-deb: the $arch binary failed its smoke test (above)" >&2; exit 1; }
+    rm -rf "$smoke"
+    trixie_log "smoke test passed in $((SECONDS - smoke_started)) s"
 fi
 trixie_log "build-deb: $arch done in $((SECONDS - started)) s"
 ls "$out"/smallbmsd_"$version"_"$arch".deb

@@ -83,8 +83,9 @@ trixie_new() {
 
 # Runs a command in the chroot DIR with /proc, /sys, /dev, /dev/pts, the Swift mirror and the
 # shared .deb cache mounted; unmounts everything afterwards, whatever the command's status.
-# TRIXIE_NETWORK=off runs it in a new network namespace (not even loopback is up): a build that
-# tries to reach the network fails instead of quietly downloading.
+# TRIXIE_NETWORK=off runs it in a new network namespace with only loopback up: a build that tries
+# to reach the network fails instead of quietly downloading. (Loopback must be up: Foundation's
+# run loop wakes itself through it, and without it Process.waitUntilExit never returns.)
 trixie_run() {
     local dir="$1"; shift
     local arch
@@ -101,7 +102,7 @@ trixie_run() {
     _trixie_mount "$trixie_cache/debs-$arch" /var/cache/apt/archives --bind
     cp /etc/resolv.conf "$dir/etc/resolv.conf" 2>/dev/null || true
     local status=0 isolate=()
-    [ "${TRIXIE_NETWORK:-on}" = off ] && isolate=(unshare --net)
+    [ "${TRIXIE_NETWORK:-on}" = off ] && isolate=(unshare --net sh -c 'ip link set lo up && exec "$@"' sh)
     "${isolate[@]}" chroot "$dir" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
         DEBIAN_FRONTEND=noninteractive SWIFT_BACKTRACE=enable=no TERM=dumb "$@" || status=$?
     local m
