@@ -46,7 +46,7 @@ export_source() {
         maintainer="$(sed -n 's/^ -- \(.*>\)  .*/\1/p' debian/changelog | head -1)"
         when="$(git log -1 --format=%cD 2>/dev/null || date -R)"
         { printf 'smallbmsd (%s) unstable; urgency=medium\n\n' "$version"
-          printf '  * Built from %s by scripts/build-deb.sh (version from scripts/version.sh).\n\n' "$(git rev-parse --short HEAD 2>/dev/null || echo a tree without git)"
+          printf '  * Built from %s by scripts/build-deb.sh.\n\n' "$(git rev-parse --short HEAD 2>/dev/null || echo "a tree without git")"
           printf ' -- %s  %s\n\n' "$maintainer" "$when"
           cat debian/changelog; } > "$target/debian/changelog"
     fi
@@ -102,7 +102,7 @@ else
         cat replay.txt
         grep -q "LOAD off: battery 1 cell 1 2.75 V < 2.80 V, pre-alarm raised 30 s ago" replay.txt
         echo "\$ smallbmsd safe-state --config simulated.toml   ([gpio] chip = \"simulated\")"
-        $bin safe-state --config simulated.toml' | tee "$out/smoke-$arch.txt" \
+        $bin safe-state --config simulated.toml' 2>&1 | tee "$out/smoke-$arch.txt" >&2 \
         || { echo "build-deb: the $arch binary failed its smoke test (above)" >&2; exit 1; }
     rm -rf "$smoke"
     trixie_log "smoke test passed in $((SECONDS - smoke_started)) s"

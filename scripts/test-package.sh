@@ -64,7 +64,7 @@ cp "$out"/smallbmsd*_"$version"_* "$build_chroot/tmp/"
 lintian_status=0
 trixie_run "$build_chroot" lintian --display-info --info --fail-on error,warning \
     "/tmp/smallbmsd_${version}_${arch}.changes" > "$out/lintian.txt" 2>&1 || lintian_status=$?
-rm -f "$build_chroot/tmp/"smallbmsd*
+(cd "$out" && for file in smallbmsd*_"$version"_*; do rm -f "$build_chroot/tmp/$file"; done)
 cat "$out/lintian.txt"
 [ -s "$out/lintian.txt" ] || echo "(lintian printed nothing: no tags at all)"
 [ "$lintian_status" = 0 ] || fail "lintian reports errors or warnings (above)"
