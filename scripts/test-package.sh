@@ -81,6 +81,8 @@ trixie_run "$install_chroot" sh -c "apt-get update -qq && apt-get install -y -qq
     || { tail -30 "$out/install.log"; fail "apt-get install of the .deb"; }
 echo "installed in $((SECONDS - install_started)) s; the postinst said:"
 sed -n '/^Setting up smallbmsd/,/^Processing triggers/p' "$out/install.log" | sed 's/^/  | /'
+grep -q "smallbmsd: /etc/smallbmsd/smallbmsd.toml is valid; smallbmsd.service is enabled" "$out/install.log" \
+    || fail "the postinst did not say the shipped config is valid and the unit enabled"
 cp scripts/lib/installed-checks.sh "$install_chroot/tmp/"
 trixie_run "$install_chroot" sh /tmp/installed-checks.sh "$version" || fail "the installed package (above)"
 

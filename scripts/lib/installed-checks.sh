@@ -48,7 +48,7 @@ pass "$(head -1 /tmp/check.txt)"
 echo "-- the postinst on a config check-config refuses"
 cp /etc/smallbmsd/smallbmsd.toml /tmp/good.toml
 sed -i 's/^load_disconnect_v = 2.80/load_disconnect_v = 2.50/' /etc/smallbmsd/smallbmsd.toml
-message="$(/var/lib/dpkg/info/smallbmsd.postinst configure 2>&1)"
+message="$(DPKG_MAINTSCRIPT_PACKAGE=smallbmsd DPKG_MAINTSCRIPT_NAME=postinst /var/lib/dpkg/info/smallbmsd.postinst configure 2>&1)"
 cp /tmp/good.toml /etc/smallbmsd/smallbmsd.toml
 printf '%s\n' "$message" | sed 's/^/  | /'
 printf '%s\n' "$message" | grep -q "NOT started" || fail "the postinst did not say it would not start"
