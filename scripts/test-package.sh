@@ -75,7 +75,10 @@ install_chroot="$trixie_cache/trixie-$arch-install"
 trixie_new "$arch" "$install_chroot"
 cp "$deb" "$install_chroot/tmp/"
 install_started=$SECONDS
-trixie_run "$install_chroot" sh -c "apt-get update -qq && apt-get install -y -qq systemd man-db >/dev/null 2>&1 \
+# The package's dependencies first (the first of each alternative), so that the snapshot the purge
+# is compared with already has them: what purge must remove is exactly what the .deb brought.
+depends="$(dpkg-deb -f "$deb" Depends | tr ',' '\n' | sed 's/|.*//; s/([^)]*)//g' | tr -d ' ' | tr '\n' ' ')"
+trixie_run "$install_chroot" sh -c "apt-get update -qq && apt-get install -y -qq systemd man-db $depends >/dev/null 2>&1 \
     && find / -xdev -path /proc -prune -o -print | sort > /tmp/before.txt \
     && apt-get install -y ./tmp/$(basename "$deb")" > "$out/install.log" 2>&1 \
     || { tail -30 "$out/install.log"; fail "apt-get install of the .deb"; }
