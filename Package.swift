@@ -76,6 +76,9 @@ let package = Package(
         .target(name: "VictronInstantReadout", dependencies: ["BMSCore", "CCrypto"]),
         // Still pure: each source's decoding (bytes -> the rules' inputs), replay, the simulated bank.
         .target(name: "Pipeline", dependencies: ["BMSCore", "M8Bus", "VEDirect"]),
+        // The build's version (VERSION + git, scripts/version.sh), stamped before every build.
+        .target(name: "BuildInfo", plugins: ["VersionStamp"]),
+        .plugin(name: "VersionStamp", capability: .buildTool()),
         // C libraries, one module map each; only the edges import them, one Swift file per library.
         .systemLibrary(name: "CGPIOD", pkgConfig: "libgpiod", providers: [.apt(["libgpiod-dev"])]),
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
@@ -103,13 +106,13 @@ let package = Package(
         .target(
             name: "Daemon",
             dependencies: [
-                "BMSCore", "M8Bus", "VEDirect", "Config", "Pipeline", "EdgeIO", "Devices", "Systemd", "Status", "Dashboards",
+                "BMSCore", "M8Bus", "VEDirect", "Config", "Pipeline", "EdgeIO", "Devices", "Systemd", "Status", "Dashboards", "BuildInfo",
             ],
             swiftSettings: releaseWithoutRuntimeExclusivityChecks),
         .executableTarget(
             name: "smallbmsd",
             dependencies: [
-                "BMSCore", "M8Bus", "Config", "Pipeline", "EdgeIO", "Devices", "Systemd", "Status", "Daemon", "Export",
+                "BMSCore", "M8Bus", "Config", "Pipeline", "EdgeIO", "Devices", "Systemd", "Status", "Daemon", "Export", "BuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
