@@ -3,17 +3,19 @@
 
 Usage: wakeup-callgrind.py BINARY [SENTENCES]   (run through wakeup-callgrind.sh, which builds)
 
-Runs `smallbmsd run` under `valgrind --tool=callgrind` on a pty with simulated lines, twice: once
-fed SENTENCES sentences of a 20 x 8-cell bank (one write each, 20 ms apart, so each is a wake-up
-of its own), once fed none. The difference of the two totals divided by SENTENCES is the user-space
-cost of one wake-up: poll's bookkeeping, the clock reads, the read, the decoder, the rules, the
-timer checks. Kernel time (the poll and read system calls themselves) is not counted: the C reader
+Runs `smallbmsd run` under `valgrind --tool=callgrind` on a pty with simulated lines, twice, for
+the same 12 s each on a 20 x 8-cell bank: once fed SENTENCES sentences, once a third as many (one
+write each, evenly spaced, so each is a wake-up of its own). Both runs see the same status
+refreshes of the same bank, so the difference of the two totals divided by the difference in
+sentences is the user-space cost of one wake-up alone: poll's bookkeeping, the clock reads, the
+read, the decoder, the rules, the timer checks. Kernel time (the poll and read system calls themselves) is not counted: the C reader
 of Benchmarks/reaction.py pays it too. With KEEP=1 the two callgrind.out files stay in the work
 folder, and the functions that cost the most per wake-up are printed (callgrind_annotate).
 Standard library only.
 """
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -25,7 +27,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from reaction import sentence  # noqa: E402  (the same encoder the reaction harness uses)
 
 
-def run(binary, folder, name, count, idle_for=0):
+def run(binary, folder, name, count, seconds=12.0):
     work = os.path.join(folder, name)
     os.makedirs(work)
     master, slave = os.openpty()
@@ -57,13 +59,13 @@ path = "{work}/status.json"
         time.sleep(0.1)
     time.sleep(1.0)
     cells = [3300] * 8
-    # The idle run waits as long as the fed one writes, so both see the same refreshes and timers.
+    start = time.monotonic()
     for index in range(count):
         battery = index % 20 + 1
         os.write(master, sentence(battery, index // 20, cells))
-        time.sleep(0.02)
-    if count == 0:
-        time.sleep(0.02 * idle_for)
+        pause = start + seconds * (index + 1) / count - time.monotonic()
+        if pause > 0:
+            time.sleep(pause)
     time.sleep(0.5)
     daemon.send_signal(signal.SIGTERM)
     daemon.wait(timeout=60)
@@ -76,6 +78,19 @@ path = "{work}/status.json"
     raise SystemExit(f"{name}: no total in {out}")
 
 
+def function_costs(path):
+    """Self cost per function, from callgrind_annotate."""
+    text = subprocess.run(["callgrind_annotate", "--inclusive=no", "--threshold=100", path],
+                          capture_output=True, text=True).stdout
+    costs = {}
+    for line in text.splitlines():
+        match = re.match(r"\s*([\d,]+) \([^)]*\)\s+(.*)", line)
+        if match and "PROGRAM TOTALS" not in line:
+            name = match.group(2)
+            costs[name] = costs.get(name, 0) + int(match.group(1).replace(",", ""))
+    return costs
+
+
 def main():
     if len(sys.argv) < 2:
         print(__doc__)
@@ -83,14 +98,20 @@ def main():
     binary = sys.argv[1]
     count = int(sys.argv[2]) if len(sys.argv) > 2 else 500
     folder = tempfile.mkdtemp(prefix="smallbmsd-wakeup-")
+    fewer = count // 3
     fed, fed_out = run(binary, folder, "fed", count)
-    idle, idle_out = run(binary, folder, "idle", 0, idle_for=count)
-    print(f"daemon {binary}: {fed} instructions fed {count} sentences, {idle} fed none")
-    print(f"one wake-up (one 20 x 8-cell sentence read): {(fed - idle) / count:.0f} instructions in user space")
+    idle, idle_out = run(binary, folder, "idle", fewer)
+    print(f"daemon {binary}: {fed} instructions fed {count} sentences in 12 s, {idle} fed {fewer}")
+    print(f"one wake-up (one 20 x 8-cell sentence read): {(fed - idle) / (count - fewer):.0f} instructions in user space")
     if os.environ.get("KEEP"):
         print(f"kept {folder}")
-        annotate = subprocess.run(["callgrind_annotate", "--inclusive=no", fed_out], capture_output=True, text=True)
-        print("\n".join(annotate.stdout.splitlines()[:60]))
+        print("instructions per wake-up by function (self cost, fed minus fewer):")
+        fed_costs, fewer_costs = function_costs(fed_out), function_costs(idle_out)
+        per_wakeup = sorted(
+            ((fed_costs.get(name, 0) - fewer_costs.get(name, 0)) / (count - fewer), name)
+            for name in set(fed_costs) | set(fewer_costs))
+        for cost, name in reversed(per_wakeup[-40:]):
+            print(f"{cost:9.0f}  {name[:140]}")
 
 
 if __name__ == "__main__":

@@ -225,17 +225,24 @@ private struct SafetyWatch {
         case .remote(let on):
             remoteOn = on
         case .bus(let bytes):
-            let delivered = decoder.feed(bytes + [UInt8(ascii: "\n")])
-            for sentence in delivered where (1...settings.batteryCount).contains(sentence.battery) {
-                let index = sentence.battery - 1
-                let plausible = sentence.cellMillivolts.count == settings.cellsPerBattery
-                    && sentence.cellMillivolts.allSatisfy(Settings.plausibleCellMillivolts.contains)
-                    && sentence.temperatureDecicelsius.allSatisfy(Settings.plausibleDecicelsius.contains)
-                latestUnusable[index] = !plausible
-                if plausible { lastFresh[index] = event.time }
-            }
+            observeBus(bytes + [UInt8(ascii: "\n")], at: event.time)
+        case .sourceBytes(let source, let bytes):
+            // Raw M8 bytes share the bus decoder; a VE.Direct state of charge never makes a fault.
+            if source == .m8 { observeBus(bytes, at: event.time) }
         case .stateOfCharge, .tick:
             break
+        }
+    }
+
+    private mutating func observeBus(_ bytes: [UInt8], at time: Instant) {
+        let delivered = decoder.feed(bytes)
+        for sentence in delivered where (1...settings.batteryCount).contains(sentence.battery) {
+            let index = sentence.battery - 1
+            let plausible = sentence.cellMillivolts.count == settings.cellsPerBattery
+                && sentence.cellMillivolts.allSatisfy(Settings.plausibleCellMillivolts.contains)
+                && sentence.temperatureDecicelsius.allSatisfy(Settings.plausibleDecicelsius.contains)
+            latestUnusable[index] = !plausible
+            if plausible { lastFresh[index] = time }
         }
     }
 
