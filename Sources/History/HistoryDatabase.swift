@@ -99,7 +99,8 @@ public final class HistoryDatabase {
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
     public func transaction(_ body: () throws(HardwareError) -> Void) throws(HardwareError) {
         try execute("BEGIN IMMEDIATE")
-        do {
+        // Explicit: Swift 6.0 infers `any Error` for an untyped do's catch.
+        do throws(HardwareError) {
             try body()
             try execute("COMMIT")
         } catch {

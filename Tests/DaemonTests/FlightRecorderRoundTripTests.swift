@@ -72,7 +72,8 @@ struct FlightRecorderRoundTripTests {
         let replayedAt = try #require(replayed["t"] as? Double)
         // The replay prints milliseconds; the daemon's trip was an input's instant, the same here.
         #expect(abs(replayedAt - offset) <= 0.002, "replayed at \(replayedAt), recorded at \(offset)")
-        #expect(header.reason.hasSuffix(try #require(replayed["reason"] as? String)))
+        let replayedReason = try #require(replayed["reason"] as? String)
+        #expect(header.reason.hasSuffix(replayedReason))
         // Before the trip the replay brought LOAD on from the window's readings, as the daemon had
         // it; then the critical cell cut it at the offset the header gives for the later trip.
         #expect(changes.contains { $0["output"] as? String == "load" && $0["state"] as? String == "on" })
@@ -89,7 +90,8 @@ struct FlightRecorderRoundTripTests {
         // The history: the run with its exit cause, and the change with its rule and battery.
         let history = try tool(["history", "--config", daemon.configPath, "--json"])
         #expect(history.status == 0, "\(history.errors)")
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(history.output.utf8)) as? [String: Any])
+        let parsed = try JSONSerialization.jsonObject(with: Data(history.output.utf8))
+        let object = try #require(parsed as? [String: Any])
         let runs = try #require(object["runs"] as? [[String: Any]])
         #expect(runs.count == 1 && runs.first?["exit_cause"] as? String == "stop requested by signal", "\(runs)")
         let recorded = try #require(object["changes"] as? [[String: Any]])

@@ -29,9 +29,13 @@ struct HistoryStoreTests {
             stateTimes: [StateTime(day: "2026-12-01", output: "load", state: "on", seconds: 120.5)], at: 1_796_000_600)
         let days = try store.extremes(sinceDay: "2026-12-01")
         #expect(days == [DailyExtremes(day: "2026-12-01", battery: 2, minCellMillivolts: 3200, maxCellMillivolts: 3400, minDecicelsius: 40, maxDecicelsius: 250)])
-        #expect(try store.stateTimes(sinceDay: "2026-12-01").first?.seconds == 420.5)
-        #expect(try store.extremes(sinceDay: "2026-12-02").isEmpty)
-        #expect(try store.runs(since: 0).first?.lastSeen == 1_796_000_600)
+        // No `try` inside #expect: Swift 6.0.3's macro cannot expand it in a comparison.
+        let stateTimes = try store.stateTimes(sinceDay: "2026-12-01")
+        let nextDay = try store.extremes(sinceDay: "2026-12-02")
+        let runs = try store.runs(since: 0)
+        #expect(stateTimes.first?.seconds == 420.5)
+        #expect(nextDay.isEmpty)
+        #expect(runs.first?.lastSeen == 1_796_000_600)
     }
 
     @Test func runNeverStopped_isClosedAtItsLastSignOfLife_byTheNextStart() throws {
@@ -49,8 +53,10 @@ struct HistoryStoreTests {
         #expect(runs.count == 2)
         #expect(runs[0].stopped == 1_010 && runs[0].exitCause == HistoryStore.uncleanCause)
         #expect(runs[1].stopped == 2_100 && runs[1].exitCause == "stop requested by signal")
-        #expect(try second.changes(since: 1_005).map(\.rule) == ["start-up"])
-        #expect(try second.changes(since: 1_011).isEmpty)
+        let fromStart = try second.changes(since: 1_005)
+        let afterIt = try second.changes(since: 1_011)
+        #expect(fromStart.map(\.rule) == ["start-up"])
+        #expect(afterIt.isEmpty)
     }
 
     /// The writer killed with SIGKILL in the middle of its writes, over and over: the file
@@ -74,14 +80,16 @@ struct HistoryStoreTests {
             writer.waitUntilExit()
             #expect(writer.terminationReason == .uncaughtSignal)
             let store = try HistoryStore(path: path)
-            #expect(try store.integrityCheck() == "ok")
+            let integrity = try store.integrityCheck()
+            #expect(integrity == "ok")
             let changes = try store.changes(since: 0).count
             #expect(changes > committed, "round \(round): \(changes) rows after \(committed)")
             committed = changes
             // The killed run is closed as unclean by the next start, which writes fine.
             try store.recordStart(at: 2_000_000_000)
             // Each round leaves two unfinished runs (the killed writer's and this one), closed by the next start.
-            #expect(try store.runs(since: 0).filter { $0.exitCause == HistoryStore.uncleanCause }.count == 2 * round - 1)
+            let unclean = try store.runs(since: 0).filter { $0.exitCause == HistoryStore.uncleanCause }.count
+            #expect(unclean == 2 * round - 1)
         }
     }
 }
@@ -113,8 +121,10 @@ extension HistoryStoreTests {
             let torn = try copy(main, log, cutAt: cut)
             defer { remove(torn) }
             let store = try HistoryStore(path: torn)
-            #expect(try store.integrityCheck() == "ok", "log cut at \(cut) of \(log.count)")
-            #expect(try store.changes(since: 0).count <= complete)
+            let integrity = try store.integrityCheck()
+            let kept = try store.changes(since: 0).count
+            #expect(integrity == "ok", "log cut at \(cut) of \(log.count)")
+            #expect(kept <= complete)
         }
     }
 

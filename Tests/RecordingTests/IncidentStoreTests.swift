@@ -27,7 +27,8 @@ struct IncidentStoreTests {
         try store.write(name: "20261204T000000Z-prealarm-prealarm.log", bytes: block + block + block)
         #expect(store.list().map(\.name) == ["20261204T000000Z-prealarm-prealarm.log"])
         // No temporary file is left behind.
-        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).count == 1)
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory)
+        #expect(files.count == 1)
     }
 
     @Test func sameNameTwice_secondGetsANumber_neitherIsLost() throws {
