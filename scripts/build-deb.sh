@@ -56,7 +56,7 @@ export_source() {
 
 started=$SECONDS
 mkdir -p "$out"
-rm -f "$out"/smallbmsd*_"$version"_* "$out"/smallbmsd_"$version"_*
+rm -f "$out"/smallbmsd*.deb "$out"/smallbmsd*.changes "$out"/smallbmsd*.buildinfo
 
 if [ "$here" = 1 ]; then
     work="$(mktemp -d)"
