@@ -10,9 +10,9 @@
 #                                             Pi OS trixie with the Build-Depends installed (a Pi)
 # The .deb lands in .cache/debian/out-<arch>/ (path printed last). Needs root for the chroot.
 #
-# Measured here (2 cores shared with up to three other builders): amd64 dpkg-buildpackage 183-380 s
+# Measured here (2 cores shared with up to three other builders): amd64 dpkg-buildpackage 139-380 s
 # (chroot once: 83-192 s). arm64 under qemu-user at nice 19: chroot once 241 + 1165 s; the release
-# build did not finish within 60 min (one module in 35 min): far too slow for CI, hence on demand.
+# build compiled 3 of 12 modules in about 45 min and was stopped: far too slow for CI, on demand only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
