@@ -8,6 +8,8 @@ packages=(libgpiod-dev libsystemd-dev libssl-dev libsqlite3-dev pkg-config)
 [ "${SMALLBMSD_BUILD_ONLY:-}" = 1 ] || packages+=(libfaketime)
 # Dashboards: libmosquitto for `smallbmsd export`; for its tests a real broker and subscriber, Prometheus' text parser.
 packages+=(libmosquitto-dev mosquitto mosquitto-clients python3-prometheus-client)
+# --print: the list alone, one a line (the trixie chroot of scripts/test-package.sh installs the same).
+if [ "${1:-}" = --print ]; then printf '%s\n' "${packages[@]}"; exit 0; fi
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
