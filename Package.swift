@@ -83,12 +83,17 @@ let package = Package(
             swiftSettings: libgpiodSwiftSettings),
         // systemd: the journal, sd_notify and the watchdog, signals.
         .target(name: "Systemd", dependencies: ["CSystemd", "CLinux", "EdgeIO"]),
+        // Bluetooth LE advertisements through BlueZ over the D-Bus system bus (sd-bus, in BusConnection.swift).
+        .target(name: "Bluetooth", dependencies: ["CSystemd", "EdgeIO"]),
         // The status file and its JSON, for `smallbmsd status` and anyone's jq.
         .target(name: "Status", dependencies: ["BMSCore", "EdgeIO"]),
         // The run loop: an executor of the core's decisions; sources feed it, sinks are told.
         .target(
             name: "Daemon",
-            dependencies: ["BMSCore", "M8Bus", "VEDirect", "Config", "Pipeline", "EdgeIO", "Devices", "Systemd", "Status"]),
+            dependencies: [
+                "BMSCore", "M8Bus", "VEDirect", "Config", "Pipeline", "EdgeIO", "Devices", "Systemd", "Status", "Bluetooth",
+                "VictronInstantReadout",
+            ]),
         .executableTarget(
             name: "smallbmsd",
             dependencies: [
