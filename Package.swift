@@ -60,7 +60,7 @@ let package = Package(
         .target(name: "JK", dependencies: ["BMSCore", "SerialBMS"]),
         .target(name: "Daly", dependencies: ["BMSCore", "SerialBMS"]),
         // TOML text -> validated settings, with file/key/line errors.
-        .target(name: "Config", dependencies: ["BMSCore", .product(name: "TOMLKit", package: "TOMLKit")]),
+        .target(name: "Config", dependencies: ["BMSCore", "VictronInstantReadout", .product(name: "TOMLKit", package: "TOMLKit")]),
         // Pure Victron Bluetooth Instant Readout: advertisement bytes + key -> readings (Lithium Battery
         // Smart) and state of charge (SmartShunt/BMV). AES-CTR is libcrypto's, through CCrypto, in one file
         // (LibCrypto.swift): pure computation, so the module stays free of I/O.

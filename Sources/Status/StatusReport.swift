@@ -33,6 +33,8 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var bus: Bus
     /// The VE.Direct battery monitor (`[vedirect]`, rule 10), or nil when none is configured.
     public var monitor: Monitor?
+    /// The Bluetooth readout (`victron-ble` batteries, a SmartShunt over Bluetooth), or nil when none is configured.
+    public var bluetooth: Bluetooth?
 
     /// The remote input's level, written `"on"` / `"off"`.
     public enum Remote: String, Codable, Sendable, Hashable {
@@ -250,7 +252,8 @@ public struct StatusReport: Codable, Sendable, Equatable {
     /// A report with every field given.
     public init(
         version: String, pid: Int, updated: String, uptimeSeconds: Double, remote: Remote,
-        started: Bool, fault: String?, outputs: Outputs, batteries: [Battery], bus: Bus, monitor: Monitor? = nil
+        started: Bool, fault: String?, outputs: Outputs, batteries: [Battery], bus: Bus, monitor: Monitor? = nil,
+        bluetooth: Bluetooth? = nil
     ) {
         self.version = version
         self.pid = pid
@@ -263,6 +266,7 @@ public struct StatusReport: Codable, Sendable, Equatable {
         self.batteries = batteries
         self.bus = bus
         self.monitor = monitor
+        self.bluetooth = bluetooth
     }
 
     /// Writes nil as `null` (synthesized coding would leave the key out).
@@ -279,12 +283,13 @@ public struct StatusReport: Codable, Sendable, Equatable {
         try container.encode(batteries, forKey: .batteries)
         try container.encode(bus, forKey: .bus)
         try container.encode(monitor, forKey: .monitor)
+        try container.encode(bluetooth, forKey: .bluetooth)
     }
 
     private enum CodingKeys: String, CodingKey {
         case version, pid, updated
         case uptimeSeconds = "uptime_s"
-        case remote, started, fault, outputs, batteries, bus, monitor
+        case remote, started, fault, outputs, batteries, bus, monitor, bluetooth
     }
 }
 
