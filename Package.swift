@@ -60,7 +60,7 @@ let package = Package(
         .target(name: "JK", dependencies: ["BMSCore", "SerialBMS"]),
         .target(name: "Daly", dependencies: ["BMSCore", "SerialBMS"]),
         // TOML text -> validated settings, with file/key/line errors.
-        .target(name: "Config", dependencies: ["BMSCore", .product(name: "TOMLKit", package: "TOMLKit")]),
+        .target(name: "Config", dependencies: ["BMSCore", "SerialBMS", "JBD", "JK", "Daly", .product(name: "TOMLKit", package: "TOMLKit")]),
         // Still pure: each source's decoding (bytes -> the rules' inputs), replay, the simulated bank.
         .target(name: "Pipeline", dependencies: ["BMSCore", "M8Bus", "VEDirect"]),
         // C libraries, one module map each; only the edges import them, one Swift file per library.
