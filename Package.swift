@@ -81,7 +81,10 @@ let package = Package(
         // The run loop: an executor of the core's decisions; sources feed it, sinks are told.
         .target(
             name: "Daemon",
-            dependencies: ["BMSCore", "M8Bus", "VEDirect", "Config", "Pipeline", "EdgeIO", "Devices", "Systemd", "Status"]),
+            dependencies: [
+                "BMSCore", "M8Bus", "VEDirect", "SerialBMS", "JBD", "JK", "Daly", "Config", "Pipeline", "EdgeIO", "Devices",
+                "Systemd", "Status",
+            ]),
         .executableTarget(
             name: "smallbmsd",
             dependencies: [
