@@ -101,7 +101,10 @@ let package = Package(
         // The real binary on a pty, with a NOTIFY_SOCKET listener and simulated lines.
         .testTarget(
             name: "DaemonTests",
-            dependencies: ["smallbmsd", "Daemon", "BMSCore", "Config", "M8Bus", "VEDirect", "EdgeIO", "Devices", "Systemd", "Status"]),
+            dependencies: [
+                "smallbmsd", "Daemon", "BMSCore", "Config", "M8Bus", "VEDirect", "SerialBMS", "JBD", "JK", "Daly", "EdgeIO",
+                "Devices", "Systemd", "Status",
+            ]),
         // The edges: devices, systemd and the status file, each tested for real (ptys, sockets, files).
         .testTarget(name: "HardwareTests", dependencies: ["EdgeIO", "Devices", "Systemd", "Status", "BMSCore", "Config"]),
         // Test helpers: reads ../shared/vectors/serial-bms.txt beside the repository; a session wired to a responder.
