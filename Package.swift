@@ -60,7 +60,9 @@ let package = Package(
         .target(name: "JK", dependencies: ["BMSCore", "SerialBMS"]),
         .target(name: "Daly", dependencies: ["BMSCore", "SerialBMS"]),
         // TOML text -> validated settings, with file/key/line errors.
-        .target(name: "Config", dependencies: ["BMSCore", "VictronInstantReadout", .product(name: "TOMLKit", package: "TOMLKit")]),
+        .target(
+            name: "Config",
+            dependencies: ["BMSCore", "SerialBMS", "JBD", "JK", "Daly", "VictronInstantReadout", .product(name: "TOMLKit", package: "TOMLKit")]),
         // Pure Victron Bluetooth Instant Readout: advertisement bytes + key -> readings (Lithium Battery
         // Smart) and state of charge (SmartShunt/BMV). AES-CTR is libcrypto's, through CCrypto, in one file
         // (LibCrypto.swift): pure computation, so the module stays free of I/O.
@@ -91,8 +93,8 @@ let package = Package(
         .target(
             name: "Daemon",
             dependencies: [
-                "BMSCore", "M8Bus", "VEDirect", "Config", "Pipeline", "EdgeIO", "Devices", "Systemd", "Status", "Bluetooth",
-                "VictronInstantReadout",
+                "BMSCore", "M8Bus", "VEDirect", "SerialBMS", "JBD", "JK", "Daly", "Config", "Pipeline", "EdgeIO", "Devices",
+                "Systemd", "Status", "Bluetooth", "VictronInstantReadout",
             ]),
         .executableTarget(
             name: "smallbmsd",
@@ -112,8 +114,8 @@ let package = Package(
         .testTarget(
             name: "DaemonTests",
             dependencies: [
-                "smallbmsd", "Daemon", "BMSCore", "Config", "M8Bus", "VEDirect", "EdgeIO", "Devices", "Systemd", "Status", "Bluetooth",
-                "VictronInstantReadout",
+                "smallbmsd", "Daemon", "BMSCore", "Config", "M8Bus", "VEDirect", "SerialBMS", "JBD", "JK", "Daly", "EdgeIO",
+                "Devices", "Systemd", "Status", "Bluetooth", "VictronInstantReadout",
             ],
             exclude: ["MockBlueZ/driver.py"]),
         // The edges: devices, systemd and the status file, each tested for real (ptys, sockets, files).

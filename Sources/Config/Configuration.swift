@@ -20,6 +20,12 @@ public struct Configuration: Sendable, Equatable {
     ///
     /// Its percentages live in `settings.stateOfCharge`, which is set exactly when this is.
     public var vedirect: VEDirectConfiguration?
+    /// Whether the `[bus]` M8 adapter is in use. A file with `[[battery]]` tables and no `[bus]`
+    /// table has none: its batteries all have their own BMS (then `bus` holds only the defaults
+    /// `cells_per_battery` and `comms_timeout_s` came from, and no port is opened for it).
+    public var hasBusAdapter: Bool
+    /// The `[[battery]]` tables, in file order: batteries numbered after the bus adapter's.
+    public var batteries: [BatteryConfiguration]
 
     /// The status file's path when `[status] path` is not given.
     public static let defaultStatusPath = "/run/smallbmsd/status.json"
@@ -31,7 +37,9 @@ public struct Configuration: Sendable, Equatable {
         gpio: GPIOConfiguration = GPIOConfiguration(),
         remote: RemoteConfiguration = RemoteConfiguration(),
         statusPath: String = Configuration.defaultStatusPath,
-        vedirect: VEDirectConfiguration? = nil
+        vedirect: VEDirectConfiguration? = nil,
+        hasBusAdapter: Bool = true,
+        batteries: [BatteryConfiguration] = []
     ) {
         self.settings = settings
         self.bus = bus
@@ -39,5 +47,12 @@ public struct Configuration: Sendable, Equatable {
         self.remote = remote
         self.statusPath = statusPath
         self.vedirect = vedirect
+        self.hasBusAdapter = hasBusAdapter
+        self.batteries = batteries
+    }
+
+    /// How many batteries the `[bus]` adapter reports: `[bus] batteries`, or 0 without an adapter.
+    public var busBatteryCount: Int {
+        hasBusAdapter ? settings.batteryCount - batteries.count : 0
     }
 }

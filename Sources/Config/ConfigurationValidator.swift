@@ -4,14 +4,18 @@ import TOMLKit
 /// Walks a parsed TOML document against the schema, building the configuration and collecting
 /// every problem on the way, so that one run of `check-config` shows the installer all of them.
 struct ConfigurationValidator {
-    private let schema: ConfigurationSchema
-    private let lines: SourceLineIndex
-    private(set) var configuration = Configuration()
+    let schema: ConfigurationSchema
+    let lines: SourceLineIndex
+    var configuration = Configuration()
     private var problems: [ConfigurationProblem] = []
     /// Keys the file sets to an accepted value: only these can be blamed for an order problem.
-    private var writtenKeys: Set<String> = []
+    var writtenKeys: Set<String> = []
     /// Keys with a refused value: their stand-in default must not raise follow-up problems.
-    private var refusedKeys: Set<String> = []
+    var refusedKeys: Set<String> = []
+    /// Tables the file writes (`bus`, `gpio.load`).
+    private var seenTables: Set<String> = []
+    /// The `battery` value of the root, checked once every other table is known (its defaults come from `[bus]`).
+    private var batteryValue: (any TOMLValueConvertible)?
 
     init(schema: ConfigurationSchema, lines: SourceLineIndex) {
         self.schema = schema
@@ -27,6 +31,7 @@ struct ConfigurationValidator {
 
     mutating func validate(_ root: TOMLTable) {
         checkTable(root, named: nil)
+        checkBatteries(batteryValue, sawBusTable: seenTables.contains("bus"))
         checkOrder()
         checkLineSharing()
     }
@@ -39,7 +44,9 @@ struct ConfigurationValidator {
         for name in table.keys {
             guard let value = table[name] else { continue }
             let path = tableName.map { "\($0).\(name)" } ?? name
-            if let key = keys.first(where: { $0.name == name }) {
+            if tableName == nil, name == "battery" {
+                batteryValue = value
+            } else if let key = keys.first(where: { $0.name == name }) {
                 check(value, for: key)
             } else if let child = children.first(where: { $0.leafName == name }) {
                 guard let subtable = value.table else {
@@ -47,6 +54,7 @@ struct ConfigurationValidator {
                         + "\(TOMLText.typeName(value.type)), expected a table [\(path)]")
                     continue
                 }
+                seenTables.insert(child.name)
                 child.optional?.insertDefaults(&configuration)
                 checkTable(subtable, named: child.name)
             } else {
@@ -170,7 +178,7 @@ struct ConfigurationValidator {
         writtenKeys.contains(path) ? lines.line(of: path) ?? 0 : -1
     }
 
-    private mutating func report(_ key: String, _ message: String) {
+    mutating func report(_ key: String, _ message: String) {
         problems.append(ConfigurationProblem(key: key, line: lines.line(of: key), message: message))
     }
 }

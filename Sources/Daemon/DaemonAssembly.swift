@@ -2,11 +2,20 @@ import Config
 import EdgeIO
 
 extension Daemon {
-    /// The sources a configuration names, in the order they start: the M8 bus adapter, then the
-    /// VE.Direct monitor when `[vedirect]` is set. (The remote input joins when its line is held.)
+    /// The sources a configuration names, in the order they start: the M8 bus adapter (unless
+    /// the file has `[[battery]]` tables and no `[bus]`), the VE.Direct monitor when `[vedirect]`
+    /// is set, then each `[[battery]]`'s own source. (The remote input joins when its line is held.)
     public static func sources(for configuration: Configuration) -> [any ReadingSource] {
-        var sources: [any ReadingSource] = [M8AdapterSource(bus: configuration.bus)]
+        var sources: [any ReadingSource] = []
+        if configuration.hasBusAdapter { sources.append(M8AdapterSource(bus: configuration.bus)) }
         if let monitor = configuration.vedirect { sources.append(VEDirectSource(monitor: monitor)) }
+        for (offset, battery) in configuration.batteries.enumerated() {
+            switch battery.source {
+            case .jbd, .jk, .daly:
+                guard let serial = battery.serial else { continue }
+                sources.append(SerialBMSSource(battery: battery, serial: serial, table: offset + 1))
+            }
+        }
         return sources
     }
 
