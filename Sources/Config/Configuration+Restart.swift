@@ -21,8 +21,9 @@ extension Configuration {
             parts.append("\(busBatteryCount) × \(settings.cellsPerBattery)-cell batteries on \(bus.device) at \(bus.baud) baud")
         }
         for battery in batteries {
-            parts.append("battery \(battery.number): \(battery.cells)-cell \(battery.source.rawValue)\(battery.serial.map { " on \($0.device)" } ?? "")")
+            parts.append("battery \(battery.number): \(battery.cells)-cell \(battery.source.rawValue)\(battery.serial.map { " on \($0.device)" } ?? "")\(battery.bluetooth.map { " at \($0.address)" } ?? "")")
         }
+        if let link = vedirect?.bluetooth { parts.append("state of charge over Bluetooth from \(link.address)") }
         return (parts + ["GPIO chip \(gpio.chip)"]).joined(separator: ", ")
     }
 }
