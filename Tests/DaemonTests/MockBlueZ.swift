@@ -21,6 +21,8 @@ final class MockBlueZ: @unchecked Sendable {
     private let driverInput = Pipe()
     private let driverOutput = Pipe()
     private var pendingOutput: [UInt8] = []
+    /// The driver answers one command at a time; a feeder thread and the test share it.
+    private let driverLock = NSLock()
 
     static var driverScript: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("MockBlueZ/driver.py").path
@@ -93,6 +95,8 @@ final class MockBlueZ: @unchecked Sendable {
     /// One driver command (see driver.py); returns what follows "ok", throws on "error".
     @discardableResult
     func command(_ line: String) throws -> String {
+        driverLock.lock()
+        defer { driverLock.unlock() }
         driverInput.fileHandleForWriting.write(Data((line + "\n").utf8))
         let answer = try readLine(timeout: 15)
         guard answer.hasPrefix("ok") else { throw Missing(description: "mock BlueZ: \(line): \(answer)") }
