@@ -4,8 +4,10 @@
 set -euo pipefail
 
 packages=(libgpiod-dev libsystemd-dev libssl-dev pkg-config)
-# Test-only: libfaketime makes the wall clock jump under a running daemon (Tests/DaemonTests).
-[ "${SMALLBMSD_BUILD_ONLY:-}" = 1 ] || packages+=(libfaketime)
+# Test-only: libfaketime makes the wall clock jump under a running daemon (Tests/DaemonTests);
+# dbus (dbus-daemon) and python3-dbusmock (its bluez5 template) stand in for bluetoothd on a
+# private bus in the Bluetooth tests (Tests/DaemonTests/MockBlueZ).
+[ "${SMALLBMSD_BUILD_ONLY:-}" = 1 ] || packages+=(libfaketime dbus python3-dbusmock)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
