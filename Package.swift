@@ -107,7 +107,7 @@ let package = Package(
         .testTarget(name: "M8BusTests", dependencies: ["M8Bus"]),
         .testTarget(name: "VEDirectTests", dependencies: ["VEDirect"]),
         .testTarget(name: "VictronInstantReadoutTests", dependencies: ["VictronInstantReadout", "BMSCore"]),
-        .testTarget(name: "ConfigTests", dependencies: ["Config", "BMSCore"]),
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "BMSCore", "VictronInstantReadout"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "BMSCore", "M8Bus", "VEDirect", "Config"]),
         .testTarget(name: "CLITests", dependencies: ["smallbmsd", "M8Bus"]),
         // The real binary on a pty, with a NOTIFY_SOCKET listener and simulated lines.

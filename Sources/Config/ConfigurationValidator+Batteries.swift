@@ -114,7 +114,8 @@ extension ConfigurationValidator {
                 report(path, "\(path) = \(shown) \(reason)")
             }
         }
-        for key in keys where !written.contains(key.name) && key.defaultValue(source, configuration) == nil {
+        // A key that is there but refused has its own message: not also "has no ...".
+        for key in keys where !written.contains(key.name) && table[key.name] == nil && key.defaultValue(source, configuration) == nil {
             complete = false
             report(tablePath, "\(tablePath) (battery \(number), source = \"\(source.rawValue)\") has no \(key.name): add \(key.name) = \(key.rule(source).expected)")
         }
