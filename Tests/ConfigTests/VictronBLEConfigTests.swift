@@ -23,7 +23,8 @@ struct VictronBLEConfigTests {
         #expect(only.source == .victronBLE)
         #expect(only.number == 1 && !configuration.hasBusAdapter)
         #expect(only.bluetooth?.address == "F4:12:34:56:78:9A")
-        #expect(only.bluetooth?.key == (try InstantReadoutKey(hex: Self.keyText)))
+        let key = try InstantReadoutKey(hex: Self.keyText)
+        #expect(only.bluetooth?.key == key)
         #expect(only.commsTimeout == .seconds(15))
         #expect(configuration.settings.commsTimeout(ofBattery: 1) == .seconds(15))
         #expect(only.cells == 4)
@@ -94,13 +95,15 @@ struct VictronBLEConfigTests {
 
         chmod(keyFile, 0o644)
         let open = try ConfigurationLoader.load(path: config)
-        #expect(open.batteries.first?.bluetooth?.key == (try InstantReadoutKey(hex: Self.keyText)))
+        let key = try InstantReadoutKey(hex: Self.keyText)
+        #expect(open.batteries.first?.bluetooth?.key == key)
         let readable = open.warnings.filter { $0.contains("key_file") }
         #expect(readable.count == 1)
         #expect(readable.first?.contains("readable by every user (mode 0644)") == true, "\(open.warnings)")
 
         chmod(keyFile, 0o600)
-        #expect(try ConfigurationLoader.load(path: config).warnings.filter { $0.contains("key_file") }.isEmpty)
+        let closed = try ConfigurationLoader.load(path: config)
+        #expect(closed.warnings.filter { $0.contains("key_file") }.isEmpty)
 
         try "not a key\n".write(toFile: keyFile, atomically: true, encoding: .utf8)
         #expect(throws: ConfigurationError.self) { try ConfigurationLoader.load(path: config) }
