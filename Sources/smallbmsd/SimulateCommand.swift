@@ -48,6 +48,9 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Also write what is sent as a replay log (for smallbmsd replay).", valueName: "file"))
     var record: String?
 
+    @Flag(help: ArgumentHelp("With --protocol: also read changes from standard input, one a line: cell N MV, discharge on|off, charge on|off, scenario."))
+    var control = false
+
     @Flag(help: "Start the scenario over when it ends, until interrupted.")
     var `repeat` = false
 
@@ -69,6 +72,7 @@ struct SimulateCommand: ParsableCommand {
             guard speed > 0, speed <= 1000 else { throw ValidationError("--speed must be above 0 and at most 1000") }
             return
         }
+        guard !control else { throw ValidationError("--control is for --protocol jbd, jk or daly") }
         guard cells == 4 || cells == 8 else { throw ValidationError("--cells must be 4 or 8") }
         guard rate >= 0.1, rate <= 10 else { throw ValidationError("--rate must be 0.1 to 10 sentences a second") }
         guard speed > 0, speed <= 1000 else { throw ValidationError("--speed must be above 0 and at most 1000") }
@@ -137,11 +141,11 @@ extension SimulateCommand {
         do {
             if let port {
                 let serial = try SerialPort(path: port, baud: baud ?? source.defaultBaud)
-                try simulation.run(descriptor: serial.descriptor) { try serial.write($0) }
+                try simulation.run(descriptor: serial.descriptor, control: control ? 0 : nil) { try serial.write($0) }
             } else {
                 let terminal = try PseudoTerminal()
                 FileHandle.standardOutput.write(Data("simulating a \(source.rawValue) BMS on \(terminal.slavePath) (use it as a [[battery]] device with source = \"\(source.rawValue)\"); scenario \(chosen.rawValue): \(chosen.summary)\n".utf8))
-                try simulation.run(descriptor: terminal.masterDescriptor) { try terminal.write($0) }
+                try simulation.run(descriptor: terminal.masterDescriptor, control: control ? 0 : nil) { try terminal.write($0) }
             }
         } catch let exit as ExitCode {
             throw exit
