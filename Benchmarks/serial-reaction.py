@@ -15,8 +15,9 @@ under critical_cell_v, which cuts LOAD at once (rule 4: no confirm_s, no lead). 
 time from that threshold crossing in the simulator to the `load off` line write. It is the wait
 for the next poll (0 to poll_interval_s) plus the poll cycle (requests, replies, decoding) plus
 the rule core and the write. On a pty bytes take no line time: on a real UART add the cycle's bytes
-at the BMS's baud (JBD at 9600: about 40 ms for 4 cells; Daly at 9600: about 70 ms; JK at 115200:
-about 25 ms) plus the BMS's own turnaround. Then `cell 2 3300` and the harness waits for LOAD on
+at the BMS's baud, 10 bit times a byte (4 cells, 1 sensor: JBD 2 requests and 2 replies, 61 bytes,
+64 ms at 9600; Daly 5 requests and 6 reply frames, 143 bytes, 149 ms at 9600; JK a read-all of about
+276 bytes, 24 ms at 115200) plus the BMS's own turnaround for each request. Then `cell 2 3300` and the harness waits for LOAD on
 (recover_s 1) before the next sample.
 """
 
