@@ -99,8 +99,8 @@ let package = Package(
         .executableTarget(
             name: "smallbmsd",
             dependencies: [
-                "BMSCore", "M8Bus", "Config", "Pipeline", "EdgeIO", "Devices", "Systemd", "Status", "Daemon",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "BMSCore", "M8Bus", "SerialBMS", "JBD", "JK", "Daly", "Config", "Pipeline", "EdgeIO", "Devices", "Systemd",
+                "Status", "Daemon", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "BMSCoreTests", dependencies: ["BMSCore", "M8Bus"]),
@@ -109,7 +109,7 @@ let package = Package(
         .testTarget(name: "VictronInstantReadoutTests", dependencies: ["VictronInstantReadout", "BMSCore"]),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "BMSCore", "VictronInstantReadout"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "BMSCore", "M8Bus", "VEDirect", "Config"]),
-        .testTarget(name: "CLITests", dependencies: ["smallbmsd", "M8Bus"]),
+        .testTarget(name: "CLITests", dependencies: ["smallbmsd", "M8Bus", "SerialBMS", "JBD", "JK", "Daly", "BMSCore"]),
         // The real binary on a pty, with a NOTIFY_SOCKET listener and simulated lines.
         .testTarget(
             name: "DaemonTests",
