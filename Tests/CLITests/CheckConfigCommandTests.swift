@@ -19,7 +19,8 @@ struct CheckConfigCommandTests {
 
     @Test func samplesFolder_hasTheBusAndEveryProtocolSample() {
         #expect(Self.samples == [
-            "config/smallbmsd-daly.toml", "config/smallbmsd-jbd.toml", "config/smallbmsd-jk.toml", "config/smallbmsd.toml",
+            "config/smallbmsd-daly.toml", "config/smallbmsd-jbd.toml", "config/smallbmsd-jk.toml",
+            "config/smallbmsd-victron-ble.toml", "config/smallbmsd.toml",
         ])
     }
 

@@ -117,6 +117,20 @@ struct VictronBLETests {
         #expect(bank.daemon.status()?.fault == nil)
     }
 
+    @Test func socOverBluetooth_aSmartShuntsRecord_drivesRule10() throws {
+        let bank = try BluetoothBank(monitor: true)
+        defer { bank.stop() }
+        #expect(bank.waitUntilRunning(), "\(bank.daemon.standardError)")
+        #expect(bank.daemon.waitForStatus(timeout: 5) { ($0.bluetooth?.devices.last.map { $0.role == "soc" && $0.decrypted > 2 }) ?? false } != nil)
+        #expect(bank.daemon.status()?.state("prealarm") == "off")
+        #expect(bank.daemon.standardError.contains("SoC monitor \(BluetoothBank.monitorAddress) reports a state of charge: 50 %"), "\(bank.daemon.standardError)")
+        // 14 %: below soc_prealarm_pct; PRE-ALARM, LOAD stays on (above soc_load_off_pct).
+        bank.setStateOfCharge(perMille: 140)
+        #expect(bank.daemon.waitForStatus(timeout: 5) { $0.state("prealarm") == "on" } != nil)
+        #expect(bank.daemon.status()?.outputs.prealarm.reason == "SoC 14 % < 15 %")
+        #expect(bank.daemon.status()?.state("load") == "on")
+    }
+
     @Test func noAdapterAtStart_saidOnce_notReady_thenReadyWhenOneAppears() throws {
         let bank = try BluetoothBank(adapter: false)
         defer { bank.stop() }
@@ -138,6 +152,9 @@ final class BluetoothBank: @unchecked Sendable {
     static let keyTexts = ["0df4d0395b7d1a876c0c33ecb9e70dcd", "2a9b5cf3d1e04786a1b2c3d4e5f60718"]
     /// A key as VictronConnect makes it after "reset key": another first byte too.
     static let otherKey = try! InstantReadoutKey(hex: "77f4d0395b7d1a876c0c33ecb9e70dcd")
+    /// The SmartShunt of the SoC test, and its key.
+    static let monitorAddress = "C0:3B:12:34:56:78"
+    static let monitorKeyText = "5b7d1a876c0c33ecb9e70dcd0df4d039"
 
     struct Battery {
         var cells = [3300, 3300, 3300, 3300]
@@ -151,14 +168,24 @@ final class BluetoothBank: @unchecked Sendable {
     let daemon: DaemonHarness
     let keys: [InstantReadoutKey]
     private let batteries: Mutex<[Battery]>
+    private let monitor: Mutex<(perMille: Int, counter: UInt16)?>
     private let feeding = Atomic<Bool>(true)
     private var feeder: Thread?
 
-    init(adapter: Bool = true) throws {
+    init(adapter: Bool = true, monitor withMonitor: Bool = false) throws {
         mock = try MockBlueZ()
         if adapter { try mock.addAdapter() }
         keys = try Self.keyTexts.map { try InstantReadoutKey(hex: $0) }
         batteries = Mutex(keys.map { Battery(key: $0) })
+        monitor = Mutex(withMonitor ? (perMille: 500, counter: 1) : nil)
+        let monitorTable = withMonitor ? """
+            [vedirect]
+            address = "\(Self.monitorAddress)"
+            key = "\(Self.monitorKeyText)"
+            soc_prealarm_pct = 15
+            soc_load_off_pct = 10
+            soc_load_on_pct = 20
+            """ : ""
         daemon = try DaemonHarness(environment: ["DBUS_SYSTEM_BUS_ADDRESS": mock.address])
         let text = """
             [[battery]]
@@ -182,6 +209,7 @@ final class BluetoothBank: @unchecked Sendable {
             mode = "always-on"
             [status]
             path = "\(daemon.statusPath)"
+            \(monitorTable)
             """
         try text.write(toFile: daemon.configPath, atomically: true, encoding: .utf8)
         let keyFile = daemon.folder.appendingPathComponent("battery2.key").path
@@ -201,6 +229,11 @@ final class BluetoothBank: @unchecked Sendable {
     /// Changes what battery `number` (1-based) advertises from now on.
     func update(battery number: Int, _ change: (inout Battery) -> Void) {
         batteries.withLock { change(&$0[number - 1]) }
+    }
+
+    /// What the SmartShunt advertises as its state of charge from now on.
+    func setStateOfCharge(perMille: Int) {
+        monitor.withLock { $0?.perMille = perMille }
     }
 
     func waitUntilRunning() -> Bool {
@@ -229,7 +262,19 @@ final class BluetoothBank: @unchecked Sendable {
             }
             return out
         }
-        for (address, bytes) in advertisements {
+        var all = advertisements
+        let monitorKey = try? InstantReadoutKey(hex: Self.monitorKeyText)
+        let shunt: [UInt8]? = monitor.withLock { state in
+            guard var current = state, let monitorKey else { return nil }
+            current.counter &+= 1
+            state = current
+            let record = BatteryMonitorRecord(
+                remainingMinutes: 600, batteryMillivolts: 13200, currentMilliamps: -5000, consumedDeciampHours: -100,
+                stateOfChargePerMille: current.perMille)
+            return try? InstantReadoutEncoder.batteryMonitor(record, key: monitorKey, dataCounter: current.counter, productID: 0xA389)
+        }
+        if let shunt { all.append((Self.monitorAddress, shunt)) }
+        for (address, bytes) in all {
             // Twice, as a battery repeats each record; errors are bluetoothd being away (a test kills it).
             try? mock.advertise(address, bytes)
             try? mock.advertise(address, bytes)
