@@ -11,7 +11,9 @@ import Glibc
 /// The real binary with two Lithium Battery Smart batteries (`source = "victron-ble"`) heard
 /// through a mock bluetoothd (python-dbusmock's bluez5 on a private bus, `DBUS_SYSTEM_BUS_ADDRESS`):
 /// the advertisements are encrypted here with test keys, as the batteries would.
-@Suite("Lithium Battery Smart batteries over Bluetooth")
+/// Serialized: each bank is four processes and some 30 D-Bus calls a second; nine at once starved
+/// the timing-sensitive tests of other suites on a 2-core machine (the demo's, measured).
+@Suite("Lithium Battery Smart batteries over Bluetooth", .serialized)
 struct VictronBLETests {
     @Test func startUp_readyOnceDiscoveryRuns_outputsOn_countersInStatus_keysNeverPrinted() throws {
         let bank = try BluetoothBank()
