@@ -3,9 +3,11 @@
 # Idempotent: does nothing when pkg-config already finds them. Uses sudo when not root.
 set -euo pipefail
 
-packages=(libgpiod-dev libsystemd-dev pkg-config)
+packages=(libgpiod-dev libsystemd-dev libssl-dev pkg-config)
 # Test-only: libfaketime makes the wall clock jump under a running daemon (Tests/DaemonTests).
 [ "${SMALLBMSD_BUILD_ONLY:-}" = 1 ] || packages+=(libfaketime)
+# Dashboards: libmosquitto for `smallbmsd export`; for its tests a real broker and subscriber, Prometheus' text parser.
+packages+=(libmosquitto-dev mosquitto mosquitto-clients python3-prometheus-client)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -24,7 +24,7 @@ BUILD=$CACHE/build
 RUNS=$CACHE/runs
 JOBS=$(nproc 2>/dev/null || echo 2)
 (( JOBS > 2 )) && JOBS=2
-TARGETS=(m8-decoder vedirect replay config jbd jk daly)
+TARGETS=(m8-decoder vedirect replay config jbd jk daly victron-ble)
 export SWIFT_BACKTRACE=enable=no
 # Leaks are checked per target below; allocation stacks kept short for speed.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-malloc_context_size=8:quarantine_size_mb=64}
@@ -99,6 +99,8 @@ EOF
 COVERAGE=(-sanitize=fuzzer,address)
 HARNESS=(-sanitize=address)
 SWIFT_COMMON=(-parse-as-library -O -g -wmo -I "$BUILD")
+# libcrypto's module map (Sources/CCrypto), for VictronInstantReadout and every module importing it.
+CCRYPTO_INCLUDES=(-I "$SOURCES/CCrypto")
 
 fresh() {  # name command... : true when the stamp matches
     local name=$1; shift
@@ -130,6 +132,7 @@ swift_module() {  # name kind sources...
         testable) flags=(-swift-version 6 -enable-testing) ;;
         tomlkit) flags=(-swift-version 5 -suppress-warnings "${TOML_INCLUDES[@]}") ;;
         config) flags=(-swift-version 6 "${TOML_INCLUDES[@]}") ;;
+        crypto) flags=(-swift-version 6 -enable-testing "${CCRYPTO_INCLUDES[@]}") ;;
     esac
     step "$name" "$SWIFTC" "${SWIFT_COMMON[@]}" "${COVERAGE[@]}" "${flags[@]}" -module-name "$name" \
         -emit-module -emit-module-path "$BUILD/$name.swiftmodule" -c -o "$BUILD/$name.o" "$@"
@@ -138,7 +141,7 @@ swift_module() {  # name kind sources...
 harness() {  # name sources...
     local name=$1; shift
     step "$name" "$SWIFTC" "${SWIFT_COMMON[@]}" "${HARNESS[@]}" -swift-version 6 "${TOML_INCLUDES[@]}" \
-        -module-name "$name" -c -o "$BUILD/$name.o" "$FUZZ"/Shared/*.swift "$@"
+        "${CCRYPTO_INCLUDES[@]}" -module-name "$name" -c -o "$BUILD/$name.o" "$FUZZ"/Shared/*.swift "$@"
 }
 
 link() {  # target objects...
@@ -187,7 +190,8 @@ build_all() {
     parallel \
         "swift_module Pipeline core $q_src/Pipeline/*.swift" \
         "harness M8DecoderFuzz $q_fuzz/m8-decoder/*.swift" \
-        "swift_module SerialBMS core $q_src/SerialBMS/*.swift" || return 1
+        "swift_module SerialBMS core $q_src/SerialBMS/*.swift" \
+        "swift_module VictronInstantReadout crypto $q_src/VictronInstantReadout/*.swift" || return 1
     parallel \
         "harness ReplayFuzz $q_fuzz/replay/*.swift" \
         "harness VEDirectFuzz $q_fuzz/vedirect/*.swift" \
@@ -197,6 +201,7 @@ build_all() {
     # Config takes the [[battery]] bauds from the protocol modules.
     parallel \
         "swift_module Config config $q_src/Config/*.swift" \
+        "harness VictronBLEFuzz $q_fuzz/victron-ble/*.swift" \
         "harness JBDFuzz $q_fuzz/SerialShared/*.swift $q_fuzz/jbd/*.swift" \
         "harness JKFuzz $q_fuzz/SerialShared/*.swift $q_fuzz/jk/*.swift" \
         "harness DalyFuzz $q_fuzz/SerialShared/*.swift $q_fuzz/daly/*.swift" || return 1
@@ -210,6 +215,7 @@ build_all() {
         "link jbd $q_build/BMSCore.o $q_build/SerialBMS.o $q_build/JBD.o $q_build/JBDFuzz.o" \
         "link jk $q_build/BMSCore.o $q_build/SerialBMS.o $q_build/JK.o $q_build/JKFuzz.o" \
         "link daly $q_build/BMSCore.o $q_build/SerialBMS.o $q_build/Daly.o $q_build/DalyFuzz.o" \
+        "link victron-ble $q_build/BMSCore.o $q_build/VictronInstantReadout.o $q_build/VictronBLEFuzz.o -lcrypto" \
         || return 1
 }
 
@@ -234,6 +240,7 @@ options_for() {
         jbd) echo "-max_len=1024 -dict=$FUZZ/jbd/jbd.dict" ;;
         jk) echo "-max_len=2048 -dict=$FUZZ/jk/jk.dict" ;;
         daly) echo "-max_len=1024 -dict=$FUZZ/daly/daly.dict" ;;
+        victron-ble) echo "-max_len=1024 -dict=$FUZZ/victron-ble/victron-ble.dict" ;;
     esac
 }
 
