@@ -27,6 +27,15 @@ let libgpiodMajor: Int = {
 let libgpiodSwiftSettings: [SwiftSetting] = libgpiodMajor >= 2 ? [.define("LIBGPIOD_V2")] : []
 // ----------------------------------------------------------------------------------------------
 
+// The run loop touches class properties (the daemon's, its sources', the serial port's, the epoll
+// set's) on every wake-up, and Swift checks each of those accesses for exclusivity at run time:
+// about 1,200 of a wake-up's 14,400 instructions (Benchmarks/Tools/wakeup-callgrind.sh). Debug
+// builds, which every test runs, keep the run-time checks; release builds of these three modules
+// rely on the compile-time checks alone.
+let releaseWithoutRuntimeExclusivityChecks: [SwiftSetting] = [
+    .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
+]
+
 let package = Package(
     name: "smallbmsd",
     platforms: [.macOS(.v13)],
@@ -69,6 +78,9 @@ let package = Package(
         .target(name: "VictronInstantReadout", dependencies: ["BMSCore", "CCrypto"]),
         // Still pure: each source's decoding (bytes -> the rules' inputs), replay, the simulated bank.
         .target(name: "Pipeline", dependencies: ["BMSCore", "M8Bus", "VEDirect"]),
+        // The build's version (VERSION + git, scripts/version.sh), stamped before every build.
+        .target(name: "BuildInfo", plugins: ["VersionStamp"]),
+        .plugin(name: "VersionStamp", capability: .buildTool()),
         // C libraries, one module map each; only the edges import them, one Swift file per library.
         .systemLibrary(name: "CGPIOD", pkgConfig: "libgpiod", providers: [.apt(["libgpiod-dev"])]),
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
@@ -77,30 +89,36 @@ let package = Package(
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         // Kernel interfaces missing from Glibc's module map (signalfd).
         .systemLibrary(name: "CLinux"),
-        // What every edge shares: its error type, the one write-all loop, wake-up pipes, the clock reads.
-        .target(name: "EdgeIO"),
+        // What every edge shares: its error type, the one write-all loop, wake-up pipes, the clock reads, the epoll set.
+        .target(name: "EdgeIO", dependencies: ["CLinux"], swiftSettings: releaseWithoutRuntimeExclusivityChecks),
         // Devices: GPIO lines (libgpiod 1 or 2 under one skeleton, or simulated) and serial ports.
         .target(
             name: "Devices", dependencies: ["BMSCore", "Config", "CGPIOD", "EdgeIO"],
-            swiftSettings: libgpiodSwiftSettings),
+            swiftSettings: libgpiodSwiftSettings + releaseWithoutRuntimeExclusivityChecks),
         // systemd: the journal, sd_notify and the watchdog, signals.
         .target(name: "Systemd", dependencies: ["CSystemd", "CLinux", "EdgeIO"]),
         // Bluetooth LE advertisements through BlueZ over the D-Bus system bus (sd-bus, in BusConnection.swift).
         .target(name: "Bluetooth", dependencies: ["CSystemd", "EdgeIO"]),
         // The status file and its JSON, for `smallbmsd status` and anyone's jq.
         .target(name: "Status", dependencies: ["BMSCore", "EdgeIO"]),
+        // Dashboards, still pure: a status report as Prometheus text and as Home Assistant MQTT messages.
+        .target(name: "Dashboards", dependencies: ["BMSCore", "Status"]),
+        .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
+        // `smallbmsd export`: follows the status file, publishes to an MQTT broker (libmosquitto).
+        .target(name: "Export", dependencies: ["BMSCore", "Dashboards", "CMosquitto", "Status", "Systemd", "EdgeIO"]),
         // The run loop: an executor of the core's decisions; sources feed it, sinks are told.
         .target(
             name: "Daemon",
             dependencies: [
                 "BMSCore", "M8Bus", "VEDirect", "SerialBMS", "JBD", "JK", "Daly", "Config", "Pipeline", "EdgeIO", "Devices",
-                "Systemd", "Status", "Bluetooth", "VictronInstantReadout",
-            ]),
+                "Systemd", "Status", "Dashboards", "BuildInfo", "Bluetooth", "VictronInstantReadout",
+            ],
+            swiftSettings: releaseWithoutRuntimeExclusivityChecks),
         .executableTarget(
             name: "smallbmsd",
             dependencies: [
                 "BMSCore", "M8Bus", "SerialBMS", "JBD", "JK", "Daly", "Config", "Pipeline", "EdgeIO", "Devices", "Systemd",
-                "Status", "Daemon", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Status", "Daemon", "Export", "BuildInfo", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "BMSCoreTests", dependencies: ["BMSCore", "M8Bus"]),
@@ -118,6 +136,9 @@ let package = Package(
                 "Devices", "Systemd", "Status", "Bluetooth", "VictronInstantReadout",
             ],
             exclude: ["MockBlueZ/driver.py"]),
+        // The dashboards' text and messages; the exporter against a real mosquitto broker.
+        .testTarget(name: "DashboardsTests", dependencies: ["Dashboards", "Status", "BMSCore"]),
+        .testTarget(name: "ExportTests", dependencies: ["smallbmsd", "Export", "Dashboards", "Status", "BMSCore"]),
         // The edges: devices, systemd and the status file, each tested for real (ptys, sockets, files).
         .testTarget(name: "HardwareTests", dependencies: ["EdgeIO", "Devices", "Systemd", "Status", "BMSCore", "Config"]),
         // Test helpers: reads ../shared/vectors/serial-bms.txt beside the repository; a session wired to a responder.

@@ -8,6 +8,8 @@ packages=(libgpiod-dev libsystemd-dev libssl-dev pkg-config)
 # dbus (dbus-daemon) and python3-dbusmock (its bluez5 template) stand in for bluetoothd on a
 # private bus in the Bluetooth tests (Tests/DaemonTests/MockBlueZ).
 [ "${SMALLBMSD_BUILD_ONLY:-}" = 1 ] || packages+=(libfaketime dbus python3-dbusmock)
+# Dashboards: libmosquitto for `smallbmsd export`; for its tests a real broker and subscriber, Prometheus' text parser.
+packages+=(libmosquitto-dev mosquitto mosquitto-clients python3-prometheus-client)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -22,6 +22,9 @@ bash scripts/check-unit.sh .build/release/smallbmsd
 echo "== swift test"
 swift test --disable-xctest
 
+echo "== the Debian package: Debian 13's Swift (its swift test, dpkg-buildpackage), lintian, install, purge"
+bash scripts/test-package.sh
+
 echo "== the libgpiod 2 variant (bookworm-backports 2.1.3 beside the system's 1.6)"
 bash scripts/test-libgpiod2.sh
 

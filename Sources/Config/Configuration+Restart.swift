@@ -7,6 +7,7 @@ extension Configuration {
         if gpio != running.gpio { tables.append("[gpio]") }
         if remote != running.remote { tables.append("[remote]") }
         if statusPath != running.statusPath { tables.append("[status]") }
+        if metrics != running.metrics { tables.append("[metrics]") }
         if vedirect != running.vedirect { tables.append("[vedirect]") }
         if batteries != running.batteries { tables.append("[[battery]]") }
         return tables

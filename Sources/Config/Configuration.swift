@@ -16,6 +16,8 @@ public struct Configuration: Sendable, Equatable {
     public var remote: RemoteConfiguration
     /// Where the status file is written (`[status] path`).
     public var statusPath: String
+    /// The Prometheus textfile, or `nil` when `[metrics]` is absent (none is written).
+    public var metrics: MetricsConfiguration?
     /// The VE.Direct battery monitor, or `nil` when `[vedirect]` is absent (no SoC rule).
     ///
     /// Its percentages live in `settings.stateOfCharge`, which is set exactly when this is.
@@ -40,6 +42,7 @@ public struct Configuration: Sendable, Equatable {
         gpio: GPIOConfiguration = GPIOConfiguration(),
         remote: RemoteConfiguration = RemoteConfiguration(),
         statusPath: String = Configuration.defaultStatusPath,
+        metrics: MetricsConfiguration? = nil,
         vedirect: VEDirectConfiguration? = nil,
         hasBusAdapter: Bool = true,
         batteries: [BatteryConfiguration] = []
@@ -49,6 +52,7 @@ public struct Configuration: Sendable, Equatable {
         self.gpio = gpio
         self.remote = remote
         self.statusPath = statusPath
+        self.metrics = metrics
         self.vedirect = vedirect
         self.hasBusAdapter = hasBusAdapter
         self.batteries = batteries

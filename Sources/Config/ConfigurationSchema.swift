@@ -113,6 +113,19 @@ struct ConfigurationSchema {
             TableSpec(name: "status", keys: [
                 .text("status", "path", meaning: "the status file's path", \.statusPath),
             ], optional: nil),
+            TableSpec(name: "metrics", keys: [
+                KeySpec(
+                    table: "metrics", name: "textfile", rule: .text(meaning: "the Prometheus textfile's path"),
+                    read: { configuration in configuration.metrics.map { .text($0.textfile) } },
+                    write: { configuration, value in
+                        if let path = value.text { configuration.metrics?.textfile = path }
+                    }
+                ),
+            ], optional: TableSpec.OptionalTable(
+                insertDefaults: { configuration in configuration.metrics = MetricsConfiguration() },
+                isPresent: { $0.metrics != nil },
+                absentNote: "no Prometheus textfile"
+            )),
             TableSpec(name: "vedirect", keys: [
                 KeySpec(
                     table: "vedirect", name: "device", rule: .text(meaning: "the serial device of the VE.Direct port"),

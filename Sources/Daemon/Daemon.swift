@@ -17,13 +17,13 @@ import Glibc
 /// the sinks. The loop names no device and no sink: it holds a list of each. The watchdog is fed
 /// from this loop only, so a hung loop starves it.
 public final class Daemon: SourceContext, DaemonState {
-    public private(set) var configuration: Configuration
-    private let options: Options
-    private let clock: any DaemonClock
-    private let eventLog: any EventLog
-    private var sources: [any ReadingSource]
+    public internal(set) var configuration: Configuration
+    let options: Options
+    let clock: any DaemonClock
+    let eventLog: any EventLog
+    private(set) var sources: [any ReadingSource]
     private let sinks: [any DecisionSink]
-    private var controller: Controller
+    var controller: Controller
     private var outputs: (any OutputLines)?
     private var coreDeadline: Instant?
     private var merged = DecisionMerger()
@@ -33,13 +33,10 @@ public final class Daemon: SourceContext, DaemonState {
     private var nextHeartbeat: Duration = .zero
     private var readySent = false
     private var exitStatus: Int32?
-    private var startedAtReal: Duration = .zero
+    private(set) var startedAtReal: Duration = .zero
     private let stopPipe: (read: Int32, write: Int32)
     /// This turn's instant, read once after `poll` returned.
     public private(set) var now: DaemonInstant
-    /// What `poll` waits on, and which source each entry belongs to, refilled in place every turn.
-    private var descriptors: [pollfd] = []
-    private var descriptorOwners: [Int] = []
 
     /// A daemon for `configuration` reading `sources` and telling `sinks`; nothing is opened until ``run()``.
     public init(
@@ -52,7 +49,7 @@ public final class Daemon: SourceContext, DaemonState {
         eventLog = log
         self.sources = sources
         self.sinks = sinks
-        now = DaemonInstant(real: clock.realNow(), core: clock.coreNow())
+        now = clock.instant()
         controller = Controller(settings: configuration.settings, start: now.core)
         stopPipe = (try? NonBlockingPipe.make(purpose: "the daemon's stop pipe")) ?? (-1, -1)
     }
@@ -69,11 +66,16 @@ public final class Daemon: SourceContext, DaemonState {
 
     /// Runs until SIGTERM/SIGINT or a ``StopHandle``; returns the exit status (0 for a clean stop).
     public func run() -> Int32 {
+        // What the loop waits on: the stop pipe, signals, then each source's descriptor by its index.
         let signals: SignalDescriptor?
+        let descriptors: EventPoll
         do {
             signals = options.handlesSignals ? try SignalDescriptor() : nil
+            descriptors = try EventPoll()
+            try descriptors.watch(token: Self.stopToken, PollInterest(descriptor: stopPipe.read, events: Int16(POLLIN)))
+            if let signals { try descriptors.watch(token: Self.signalToken, PollInterest(descriptor: signals.descriptor, events: Int16(POLLIN))) }
         } catch {
-            eventLog.log(.error, "cannot set up signal handling: \(error)")
+            eventLog.log(.error, "cannot set up signal handling and the event set: \(error)")
             return 1
         }
         eventLog.log(.notice, "starting: \(configuration.startupSummary)")
@@ -101,7 +103,7 @@ public final class Daemon: SourceContext, DaemonState {
                 _ = ServiceManager.ready()
                 eventLog.log(.info, "ready: lines held, bus open")
             }
-            waitAndServe(signals: signals)
+            waitAndServe(signals: signals, descriptors: descriptors)
         }
         shutDown()
         return exitStatus ?? 0
@@ -120,20 +122,20 @@ public final class Daemon: SourceContext, DaemonState {
 
     // MARK: - The loop
 
-    private func waitAndServe(signals: SignalDescriptor?) {
-        // Refilled in place: no allocation per wake-up.
-        descriptors.removeAll(keepingCapacity: true)
-        descriptorOwners.removeAll(keepingCapacity: true)
-        descriptors.append(pollfd(fd: stopPipe.read, events: Int16(POLLIN), revents: 0))
-        descriptors.append(pollfd(fd: signals?.descriptor ?? -1, events: Int16(POLLIN), revents: 0))
-        for (index, source) in sources.enumerated() {
-            guard let interest = source.pollInterest else { continue }
-            descriptors.append(pollfd(fd: interest.descriptor, events: interest.events, revents: 0))
-            descriptorOwners.append(index)
+    private func waitAndServe(signals: SignalDescriptor?, descriptors: EventPoll) {
+        do {
+            for (index, source) in sources.enumerated() {
+                try descriptors.watch(token: Self.firstSourceToken + index, source.pollInterest)
+            }
+            // At each refresh, in case a source closed and reopened a descriptor under the same number.
+            if now.real >= nextHeartbeat { try descriptors.rewatchAll() }
+        } catch {
+            fail("cannot wait on the sources' devices: \(error)")
+            return
         }
-        let ready = poll(&descriptors, nfds_t(descriptors.count), pollTimeoutMilliseconds())
+        let ready = descriptors.wait(timeoutMilliseconds: pollTimeoutMilliseconds())
         if ready < 0, errno != EINTR {
-            fail("poll failed: \(String(cString: strerror(errno)))")
+            fail("epoll_wait failed: \(String(cString: strerror(errno)))")
             return
         }
         readClock()
@@ -141,12 +143,18 @@ public final class Daemon: SourceContext, DaemonState {
             eventLog.log(.warning, "test fault hook: the control loop blocks now (SMALLBMSD_TEST_HANG_LOOP_AFTER_S)")
             while true { pause() }
         }
-        if descriptors[0].revents != 0 {
-            try? NonBlockingPipe.drain(stopPipe.read)
-            exitStatus = exitStatus ?? 0
-            return
+        // A stop first, then signals (a reload), then the sources in the order the set gives them.
+        var signalled = false
+        for index in 0..<descriptors.readyCount {
+            let token = descriptors.ready(index).token
+            if token == Self.stopToken {
+                try? NonBlockingPipe.drain(stopPipe.read)
+                exitStatus = exitStatus ?? 0
+                return
+            }
+            signalled = signalled || token == Self.signalToken
         }
-        if let signals, descriptors[1].revents != 0 {
+        if let signals, signalled {
             for request in signals.read() {
                 switch request {
                 case .stop:
@@ -158,20 +166,25 @@ public final class Daemon: SourceContext, DaemonState {
             }
             if exitStatus != nil { return }
         }
-        if ready > 0 {
-            for (slot, owner) in descriptorOwners.enumerated() where descriptors[slot + 2].revents != 0 {
-                sources[owner].serve(events: descriptors[slot + 2].revents, self)
-                takeDelivered()
-            }
+        for index in 0..<descriptors.readyCount {
+            let (token, events) = descriptors.ready(index)
+            guard token >= Self.firstSourceToken else { continue }
+            sources[token - Self.firstSourceToken].serve(events: events, self)
+            takeDelivered()
         }
         serveTimers()
     }
 
+    private static let stopToken = 0
+    private static let signalToken = 1
+    private static let firstSourceToken = 2
+
     private func pollTimeoutMilliseconds() -> Int32 {
-        let realNow = clock.realNow()
+        let current = clock.instant()
+        let realNow = current.real
         var wait = min(nextHeartbeat - realNow, .seconds(60))
         if let deadline = coreDeadline {
-            wait = min(wait, clock.realDuration(forCore: deadline - clock.coreNow()))
+            wait = min(wait, clock.realDuration(forCore: deadline - current.core))
         }
         for source in sources { if let due = source.nextDeadline { wait = min(wait, due - realNow) } }
         if watchdogInterval != nil { wait = min(wait, nextWatchdog - realNow) }
@@ -202,28 +215,7 @@ public final class Daemon: SourceContext, DaemonState {
         }
     }
 
-    private func readClock() {
-        now = DaemonInstant(real: clock.realNow(), core: clock.coreNow())
-    }
-
-    private func reload() {
-        guard let path = options.configPath else { return }
-        _ = ServiceManager.reloading()
-        do {
-            let fresh = try ConfigurationLoader.load(path: path)
-            let restartNeeded = fresh.tablesNeedingRestart(comparedTo: configuration)
-            controller.reconfigure(fresh.settings, at: clock.coreNow())
-            configuration.settings = fresh.settings
-            eventLog.log(.notice, "reloaded \(path): thresholds and timings in effect")
-            if !restartNeeded.isEmpty {
-                eventLog.log(.warning, "changes to \(restartNeeded.joined(separator: ", ")) take effect only after systemctl restart smallbmsd")
-            }
-            take(controller.evaluate(at: clock.coreNow()))
-        } catch {
-            eventLog.log(.error, "reload refused, the running config stays in effect: \(error)")
-        }
-        _ = ServiceManager.ready()
-    }
+    private func readClock() { now = clock.instant() }
 
     // MARK: - Carrying out decisions
 
@@ -234,7 +226,7 @@ public final class Daemon: SourceContext, DaemonState {
         take(decision)
     }
 
-    private func take(_ decision: Decision) {
+    func take(_ decision: Decision) {
         coreDeadline = decision.nextDeadline
         if !decision.changes.isEmpty {
             levels = decision.levels
@@ -269,13 +261,5 @@ public final class Daemon: SourceContext, DaemonState {
     public func fail(_ message: String) {
         eventLog.log(.error, "\(message); driving every output OFF and exiting")
         exitStatus = 1
-    }
-
-    public func snapshot() -> ControllerSnapshot { controller.snapshot(at: clock.coreNow()) }
-
-    public func statusReport(stopping: Bool) -> StatusReport {
-        StatusReportBuilder.report(
-            snapshot: snapshot(), configuration: configuration, sources: sources, coreNow: clock.coreNow(),
-            wallClockSeconds: clock.wallClockSeconds(), uptime: clock.realNow() - startedAtReal, stopping: stopping)
     }
 }

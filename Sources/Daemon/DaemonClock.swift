@@ -22,6 +22,8 @@ public protocol DaemonClock: Sendable {
 
 extension DaemonClock {
     public func wallClockSeconds() -> Double { SystemClock.wallClockSeconds() }
+    /// Real and core time at this moment, from as few clock reads as the clock allows.
+    public func instant() -> DaemonInstant { DaemonInstant(real: realNow(), core: coreNow()) }
 }
 
 /// Real time: the core's instants are the monotonic clock's, counted from the daemon's start.
@@ -33,6 +35,11 @@ public struct MonotonicClock: DaemonClock {
     public func realNow() -> Duration { SystemClock.monotonic() }
     public func coreNow() -> Instant { Instant(sinceOrigin: SystemClock.monotonic() - origin) }
     public func realDuration(forCore coreDuration: Duration) -> Duration { coreDuration }
+    /// One clock read for both time lines (the loop reads the time once or twice a wake-up).
+    public func instant() -> DaemonInstant {
+        let real = SystemClock.monotonic()
+        return DaemonInstant(real: real, core: Instant(sinceOrigin: real - origin))
+    }
 }
 
 /// Time running `speed` times faster than real time, for `demo --speed`.

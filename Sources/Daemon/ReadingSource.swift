@@ -1,4 +1,5 @@
 import BMSCore
+import EdgeIO
 import Status
 
 /// Something that produces the rules' inputs: an M8 bus adapter, a VE.Direct monitor, a serial
@@ -20,7 +21,9 @@ public protocol ReadingSource: AnyObject {
     /// (by ``nextDeadline``), never fatal.
     func start(_ context: any SourceContext)
     /// The descriptor to poll and for which events (`POLLIN`, `POLLOUT` while bytes wait to be
-    /// sent), or nil while the device is closed.
+    /// sent), or nil while the device is closed. Asked on every turn; an unchanged answer costs
+    /// nothing. A source that closes its descriptor answers nil until it reopens one (a reopened
+    /// number that was never seen closed is found again at the next refresh, within 5 s).
     var pollInterest: PollInterest? { get }
     /// `poll` reported `events` (revents) on the descriptor of ``pollInterest``.
     func serve(events: Int16, _ context: any SourceContext)
@@ -45,17 +48,4 @@ extension ReadingSource {
     public var isReady: Bool { true }
     public func heartbeat(_ context: any SourceContext) {}
     public func report(into report: inout StatusReport, snapshot: ControllerSnapshot) {}
-}
-
-/// A descriptor a source wants polled, and for which events.
-public struct PollInterest: Sendable, Hashable {
-    /// The open descriptor.
-    public var descriptor: Int32
-    /// `poll(2)` events: `POLLIN`, `POLLOUT`, or both.
-    public var events: Int16
-
-    public init(descriptor: Int32, events: Int16) {
-        self.descriptor = descriptor
-        self.events = events
-    }
 }

@@ -1,12 +1,10 @@
 import BMSCore
+import BuildInfo
 import Config
 import Status
 #if canImport(Glibc)
 import Glibc
 #endif
-
-/// The version every status file and `--version` reports.
-public let smallbmsdVersion = "0.1.0"
 
 /// Turns what the controller sees, and what each source says of its link, into the status file's report.
 enum StatusReportBuilder {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BuildInfo
 import Config
 import Daemon
 
@@ -16,7 +17,7 @@ struct SmallBMSD: ParsableCommand {
         version: smallbmsdVersion,
         subcommands: [
             RunCommand.self, CheckConfigCommand.self, SafeStateCommand.self, StatusCommand.self,
-            ReplayCommand.self, SimulateCommand.self, DemoCommand.self,
+            ReplayCommand.self, SimulateCommand.self, DemoCommand.self, ExportCommand.self, ManualCommand.self,
         ],
         defaultSubcommand: RunCommand.self
     )

@@ -33,7 +33,7 @@ struct RefusalTests {
         let problem = try #require(onlyProblem("# comment\nbatteries = 2\n[bus]\n"))
         #expect(problem.key == "batteries")
         #expect(problem.line == 2)
-        #expect(problem.message.hasPrefix("unknown key \"batteries\" outside any table (known tables: bus, thresholds, gpio, remote, status, vedirect"))
+        #expect(problem.message.hasPrefix("unknown key \"batteries\" outside any table (known tables: bus, thresholds, gpio, remote, status, metrics, vedirect"))
         #expect(problem.message.contains("belongs in [bus]"))
     }
 
@@ -41,7 +41,7 @@ struct RefusalTests {
         let problem = try #require(onlyProblem("[bus]\nbatteries = 2\n[thresholdz]\nconfirm_s = 1.0\n"))
         #expect(problem.key == "thresholdz")
         #expect(problem.line == 3)
-        #expect(problem.message == "unknown table [thresholdz] (known tables: bus, thresholds, gpio, remote, status, vedirect; did you mean [thresholds]?)")
+        #expect(problem.message == "unknown table [thresholdz] (known tables: bus, thresholds, gpio, remote, status, metrics, vedirect; did you mean [thresholds]?)")
     }
 
     @Test func refusesUnknownSubTable() throws {
@@ -153,7 +153,7 @@ struct RefusalTests {
     }
 
     @Test(arguments: [
-        ("bus", "device"), ("gpio", "chip"), ("status", "path"), ("vedirect", "device"), ("gpio.load", "line"),
+        ("bus", "device"), ("gpio", "chip"), ("status", "path"), ("metrics", "textfile"), ("vedirect", "device"), ("gpio.load", "line"),
     ])
     func refusesEmptyPathsAndNames(table: String, key: String) throws {
         let problem = try #require(onlyProblem("[\(table)]\n\(key) = \"  \"\n"))

@@ -201,8 +201,8 @@ build_all() {
         "swift_module Daly core $q_src/Daly/*.swift" || return 1
     # Config takes the [[battery]] bauds from the protocol modules.
     parallel \
-        "harness VictronBLEFuzz $q_fuzz/victron-ble/*.swift" \
         "swift_module Config config $q_src/Config/*.swift" \
+        "harness VictronBLEFuzz $q_fuzz/victron-ble/*.swift" \
         "harness JBDFuzz $q_fuzz/SerialShared/*.swift $q_fuzz/jbd/*.swift" \
         "harness JKFuzz $q_fuzz/SerialShared/*.swift $q_fuzz/jk/*.swift" \
         "harness DalyFuzz $q_fuzz/SerialShared/*.swift $q_fuzz/daly/*.swift" || return 1

@@ -114,7 +114,7 @@ struct SerialPortTests {
         #expect(try receive(port, expecting: 3) == "$M8")
         pty.closeMaster()
         var buffer = [UInt8](repeating: 0, count: 64)
-        let error = #expect(throws: HardwareError.self) {
+        let error = thrownError(HardwareError.self) {
             _ = try buffer.withUnsafeMutableBytes { try port.read(into: $0) }
         }
         #expect(error?.message.contains("lost \(pty.slavePath): device gone") == true)
@@ -123,7 +123,7 @@ struct SerialPortTests {
     @Test("a baud rate the adapter cannot use is refused, naming the allowed ones")
     func badBaudRefused() throws {
         let pty = try PtyPair()
-        let error = #expect(throws: HardwareError.self) { try SerialPort(path: pty.slavePath, baud: 4800) }
+        let error = thrownError(HardwareError.self) { try SerialPort(path: pty.slavePath, baud: 4800) }
         #expect(error?.message
             == "cannot use \(pty.slavePath): unsupported baud rate 4800 (check [bus] baud; allowed: 9600, 19200, 38400, 57600, 115200)")
     }
@@ -131,7 +131,7 @@ struct SerialPortTests {
     @Test("a missing device names the path and what to check")
     func missingDevice() {
         let path = "/dev/ttyUSB-smallbmsd-test-missing"
-        let error = #expect(throws: HardwareError.self) { try SerialPort(path: path, baud: 115200) }
+        let error = thrownError(HardwareError.self) { try SerialPort(path: path, baud: 115200) }
         #expect(error?.message
             == "cannot open \(path): no such device (is the bus adapter plugged in? check [bus] device; ls /dev/serial/by-id/)")
         #expect(error?.errno == ENOENT)
@@ -145,7 +145,7 @@ struct SerialPortTests {
         close(fd)
         let path = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
         defer { unlink(path) }
-        let error = #expect(throws: HardwareError.self) { try SerialPort(path: path, baud: 115200) }
+        let error = thrownError(HardwareError.self) { try SerialPort(path: path, baud: 115200) }
         #expect(error?.message.hasPrefix("cannot use \(path): not a serial device") == true)
     }
 
@@ -153,7 +153,7 @@ struct SerialPortTests {
     func exclusiveUse() throws {
         let pty = try PtyPair()
         let port = try SerialPort(path: pty.slavePath, baud: 115200)
-        let error = #expect(throws: HardwareError.self) { try SerialPort(path: pty.slavePath, baud: 115200) }
+        let error = thrownError(HardwareError.self) { try SerialPort(path: pty.slavePath, baud: 115200) }
         #expect(error?.errno == EBUSY)
         // close() drops the claim: a pty keeps it while its master lives, and a reload reopens.
         port.close()

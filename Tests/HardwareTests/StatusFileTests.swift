@@ -72,7 +72,7 @@ struct StatusFileTests {
     func missingDirectory() throws {
         let directory = try ScratchDirectory()
         let path = directory.path + "/smallbmsd/status.json"
-        let error = #expect(throws: HardwareError.self) { try StatusFile.write(.sample(), to: path) }
+        let error = thrownError(HardwareError.self) { try StatusFile.write(.sample(), to: path) }
         #expect(error?.message == "cannot write the status file \(path): create \(path).tmp: directory \(directory.path)/smallbmsd does not exist (the unit needs RuntimeDirectory=smallbmsd, or set [status] path to a directory that exists)")
         #expect(error?.errno == ENOENT)
     }
@@ -83,7 +83,7 @@ struct StatusFileTests {
         // A non-empty directory where the file should be: rename(2) refuses to replace it.
         let path = directory.path + "/status.json"
         try FileManager.default.createDirectory(atPath: path + "/occupied", withIntermediateDirectories: true)
-        let error = #expect(throws: HardwareError.self) { try StatusFile.write(.sample(), to: path) }
+        let error = thrownError(HardwareError.self) { try StatusFile.write(.sample(), to: path) }
         #expect(error?.message.hasPrefix("cannot write the status file \(path): rename \(path).tmp: ") == true)
         #expect(directory.entries == ["status.json"])
     }
@@ -92,7 +92,7 @@ struct StatusFileTests {
     func readMissing() throws {
         let directory = try ScratchDirectory()
         let path = directory.path + "/status.json"
-        let error = #expect(throws: HardwareError.self) { try StatusFile.read(path: path) }
+        let error = thrownError(HardwareError.self) { try StatusFile.read(path: path) }
         #expect(error?.message.hasPrefix("no status file at \(path): smallbmsd is not running") == true)
     }
 
@@ -101,10 +101,10 @@ struct StatusFileTests {
         let directory = try ScratchDirectory()
         let path = directory.path + "/status.json"
         try Data("{\"version\": 1}".utf8).write(to: URL(fileURLWithPath: path))
-        let wrongType = #expect(throws: HardwareError.self) { try StatusFile.read(path: path) }
+        let wrongType = thrownError(HardwareError.self) { try StatusFile.read(path: path) }
         #expect(wrongType?.message == "\(path) is not a status file this smallbmsd can read (version has the wrong type); is it another version?")
         try Data("not json".utf8).write(to: URL(fileURLWithPath: path))
-        let notJSON = #expect(throws: HardwareError.self) { try StatusFile.read(path: path) }
+        let notJSON = thrownError(HardwareError.self) { try StatusFile.read(path: path) }
         #expect(notJSON?.message.contains("(not valid JSON)") == true)
     }
 }

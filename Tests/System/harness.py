@@ -746,11 +746,19 @@ class Run:
         peer = JBDPeer(g.bus)
         g.bus_listener = peer.feed
         try:
-            self.remote(True)
             t_start, t_ready = self.start_daemon("/etc/smallbmsd/jbd.toml")
+            # After the start: the daemon's bias (pull-up) opens the contact, as in start-up.
+            time.sleep(0.3)
+            self.remote(True)
             t_on = self.expect({LOAD: 1, CHARGER: 1, PRE: 0}, t_start, RECOVER_S + 10, "LOAD and CHARGER on from JBD answers")
-            status = json.loads(g.ok("cat /run/smallbmsd/status.json"))
-            link = (status.get("sources") or [{}])[0]
+            # The status file is refreshed every 5 s: wait for one written after the first readings.
+            deadline = time.monotonic() + 12
+            while True:
+                status = json.loads(g.ok("cat /run/smallbmsd/status.json"))
+                link = (status.get("sources") or [{}])[0]
+                if link.get("readings", 0) > 0 or time.monotonic() > deadline:
+                    break
+                time.sleep(0.5)
             check(status["bus"] is None, f"a file without [bus] has no bus entry: {status['bus']}")
             check(link.get("device") == "/dev/ttyS1" and link.get("health") == "answering" and link.get("readings", 0) > 0
                   and link.get("bad") == 0, f"status file link: {link}")

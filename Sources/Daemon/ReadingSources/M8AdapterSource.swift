@@ -1,4 +1,5 @@
 import BMSCore
+import EdgeIO
 import Config
 import Devices
 import Pipeline

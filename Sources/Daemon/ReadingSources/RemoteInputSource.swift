@@ -1,4 +1,5 @@
 import BMSCore
+import EdgeIO
 import Devices
 #if canImport(Glibc)
 import Glibc

@@ -2,6 +2,7 @@ import BMSCore
 import Config
 import Daly
 import Devices
+import EdgeIO
 import JBD
 import JK
 import SerialBMS
