@@ -101,6 +101,11 @@ let package = Package(
         .target(name: "Bluetooth", dependencies: ["CSystemd", "EdgeIO"]),
         // The status file and its JSON, for `smallbmsd status` and anyone's jq.
         .target(name: "Status", dependencies: ["BMSCore", "EdgeIO"]),
+        // Issue 15: incident files of the flight recorder (the directory, its size bound).
+        .target(name: "Recording", dependencies: ["Pipeline", "EdgeIO"]),
+        // Issue 15: the history database; SQLite through Debian's libsqlite3-dev, one Swift file.
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "History", dependencies: ["CSQLite", "BMSCore", "Pipeline", "EdgeIO"]),
         // Dashboards, still pure: a status report as Prometheus text and as Home Assistant MQTT messages.
         .target(name: "Dashboards", dependencies: ["BMSCore", "Status"]),
         .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
@@ -111,14 +116,15 @@ let package = Package(
             name: "Daemon",
             dependencies: [
                 "BMSCore", "M8Bus", "VEDirect", "SerialBMS", "JBD", "JK", "Daly", "Config", "Pipeline", "EdgeIO", "Devices",
-                "Systemd", "Status", "Dashboards", "BuildInfo", "Bluetooth", "VictronInstantReadout",
+                "Systemd", "Status", "Dashboards", "BuildInfo", "Recording", "History", "Bluetooth", "VictronInstantReadout",
             ],
             swiftSettings: releaseWithoutRuntimeExclusivityChecks),
         .executableTarget(
             name: "smallbmsd",
             dependencies: [
                 "BMSCore", "M8Bus", "SerialBMS", "JBD", "JK", "Daly", "Config", "Pipeline", "EdgeIO", "Devices", "Systemd",
-                "Status", "Daemon", "Export", "BuildInfo", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Status", "Daemon", "Export", "BuildInfo", "Recording", "History",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "BMSCoreTests", dependencies: ["BMSCore", "M8Bus"]),
@@ -141,6 +147,8 @@ let package = Package(
         .testTarget(name: "ExportTests", dependencies: ["smallbmsd", "Export", "Dashboards", "Status", "BMSCore"]),
         // The edges: devices, systemd and the status file, each tested for real (ptys, sockets, files).
         .testTarget(name: "HardwareTests", dependencies: ["EdgeIO", "Devices", "Systemd", "Status", "BMSCore", "Config"]),
+        // Issue 15: the recorder's pure parts, the incident directory and the history database, for real.
+        .testTarget(name: "RecordingTests", dependencies: ["Recording", "History", "Pipeline", "BMSCore", "M8Bus", "Config", "EdgeIO", "smallbmsd"]),
         // Test helpers: reads ../shared/vectors/serial-bms.txt beside the repository; a session wired to a responder.
         .target(name: "SerialBMSVectors", dependencies: ["SerialBMS", "BMSCore"], path: "Tests/SerialBMSVectors"),
         .testTarget(name: "SerialBMSTests", dependencies: ["SerialBMS", "BMSCore"]),

@@ -3,7 +3,7 @@
 # Idempotent: does nothing when pkg-config already finds them. Uses sudo when not root.
 set -euo pipefail
 
-packages=(libgpiod-dev libsystemd-dev libssl-dev pkg-config)
+packages=(libgpiod-dev libsystemd-dev libssl-dev libsqlite3-dev pkg-config)
 # Test-only: libfaketime makes the wall clock jump under a running daemon (Tests/DaemonTests);
 # dbus (dbus-daemon) and python3-dbusmock (its bluez5 template) stand in for bluetoothd on a
 # private bus in the Bluetooth tests (Tests/DaemonTests/MockBlueZ).

@@ -10,6 +10,8 @@ extension Configuration {
         if metrics != running.metrics { tables.append("[metrics]") }
         if vedirect != running.vedirect { tables.append("[vedirect]") }
         if batteries != running.batteries { tables.append("[[battery]]") }
+        if recorder != running.recorder { tables.append("[recorder]") }
+        if history != running.history { tables.append("[history]") }
         return tables
     }
 

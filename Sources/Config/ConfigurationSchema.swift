@@ -181,7 +181,26 @@ struct ConfigurationSchema {
                 absentNote: "no VE.Direct monitor: no state-of-charge cut-off (rule 10)"
             )),
         ]
-        return tables
+        return tables + makeRecordingTables()
+    }
+
+    /// `[recorder]` and `[history]` (issue 15): what happened and when.
+    private static func makeRecordingTables() -> [TableSpec] {
+        [
+            TableSpec(name: "recorder", keys: [
+                .flag("recorder", "enabled", \.recorder.enabled),
+                .text("recorder", "directory", meaning: "the directory of the incident files", \.recorder.directory),
+                .duration("recorder", "window_s", 1...3600, \.recorder.window),
+                .duration("recorder", "after_s", 0...600, \.recorder.after),
+                .integer("recorder", "max_mb", .range(1...10_000), \.recorder.maxMegabytes),
+            ], optional: nil),
+            TableSpec(name: "history", keys: [
+                .flag("history", "enabled", \.history.enabled),
+                .text("history", "path", meaning: "the history database's path", \.history.path),
+                // Every flush is a SQLite transaction on the SD card: not more often than every 10 s.
+                .duration("history", "flush_s", 10...3600, \.history.flushInterval),
+            ], optional: nil),
+        ]
     }
 
     private static func makeBatteryKeys() -> [BatteryKeySpec] {

@@ -34,13 +34,17 @@ extension Daemon {
 
     /// The sinks every daemon tells: the journal, systemd's status line and, unless
     /// `options.writesStatus` is off, the status file; the Prometheus textfile when `[metrics]`
-    /// is set; then `extra` (the demo's view, say).
+    /// is set; the flight recorder and the history when their tables enable them (they do by
+    /// default); then `extra` (the demo's view, say).
     public static func sinks(
         for configuration: Configuration, options: Options, log: any EventLog, extra: [any DecisionSink] = []
     ) -> [any DecisionSink] {
         var sinks: [any DecisionSink] = [JournalSink(log: log), SystemdStatusSink()]
         if options.writesStatus { sinks.append(StatusFileSink(path: configuration.statusPath, log: log)) }
         if let metrics = configuration.metrics { sinks.append(PrometheusTextfileSink(path: metrics.textfile, log: log)) }
+        // Issue 15: what happened and when.
+        if configuration.recorder.enabled { sinks.append(FlightRecorderSink(configuration: configuration.recorder, log: log)) }
+        if configuration.history.enabled { sinks.append(HistorySink(configuration: configuration.history, log: log)) }
         return sinks + extra
     }
 
