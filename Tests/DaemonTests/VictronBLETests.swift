@@ -209,6 +209,10 @@ final class BluetoothBank: @unchecked Sendable {
             chip = "simulated"
             [remote]
             mode = "always-on"
+            [recorder]
+            directory = "\(daemon.incidentsPath)"
+            [history]
+            path = "\(daemon.historyPath)"
             [status]
             path = "\(daemon.statusPath)"
             \(monitorTable)
