@@ -69,7 +69,9 @@ let package = Package(
         .target(name: "JK", dependencies: ["BMSCore", "SerialBMS"]),
         .target(name: "Daly", dependencies: ["BMSCore", "SerialBMS"]),
         // TOML text -> validated settings, with file/key/line errors.
-        .target(name: "Config", dependencies: ["BMSCore", .product(name: "TOMLKit", package: "TOMLKit")]),
+        .target(
+            name: "Config",
+            dependencies: ["BMSCore", "SerialBMS", "JBD", "JK", "Daly", "VictronInstantReadout", .product(name: "TOMLKit", package: "TOMLKit")]),
         // Pure Victron Bluetooth Instant Readout: advertisement bytes + key -> readings (Lithium Battery
         // Smart) and state of charge (SmartShunt/BMV). AES-CTR is libcrypto's, through CCrypto, in one file
         // (LibCrypto.swift): pure computation, so the module stays free of I/O.
@@ -95,6 +97,8 @@ let package = Package(
             swiftSettings: libgpiodSwiftSettings + releaseWithoutRuntimeExclusivityChecks),
         // systemd: the journal, sd_notify and the watchdog, signals.
         .target(name: "Systemd", dependencies: ["CSystemd", "CLinux", "EdgeIO"]),
+        // Bluetooth LE advertisements through BlueZ over the D-Bus system bus (sd-bus, in BusConnection.swift).
+        .target(name: "Bluetooth", dependencies: ["CSystemd", "EdgeIO"]),
         // The status file and its JSON, for `smallbmsd status` and anyone's jq.
         .target(name: "Status", dependencies: ["BMSCore", "EdgeIO"]),
         // Issue 15: incident files of the flight recorder (the directory, its size bound).
@@ -111,15 +115,15 @@ let package = Package(
         .target(
             name: "Daemon",
             dependencies: [
-                "BMSCore", "M8Bus", "VEDirect", "Config", "Pipeline", "EdgeIO", "Devices", "Systemd", "Status", "Dashboards", "BuildInfo",
-                "Recording", "History",
+                "BMSCore", "M8Bus", "VEDirect", "SerialBMS", "JBD", "JK", "Daly", "Config", "Pipeline", "EdgeIO", "Devices",
+                "Systemd", "Status", "Dashboards", "BuildInfo", "Recording", "History", "Bluetooth", "VictronInstantReadout",
             ],
             swiftSettings: releaseWithoutRuntimeExclusivityChecks),
         .executableTarget(
             name: "smallbmsd",
             dependencies: [
-                "BMSCore", "M8Bus", "Config", "Pipeline", "EdgeIO", "Devices", "Systemd", "Status", "Daemon", "Export", "BuildInfo",
-                "Recording", "History",
+                "BMSCore", "M8Bus", "SerialBMS", "JBD", "JK", "Daly", "Config", "Pipeline", "EdgeIO", "Devices", "Systemd",
+                "Status", "Daemon", "Export", "BuildInfo", "Recording", "History",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -127,13 +131,17 @@ let package = Package(
         .testTarget(name: "M8BusTests", dependencies: ["M8Bus"]),
         .testTarget(name: "VEDirectTests", dependencies: ["VEDirect"]),
         .testTarget(name: "VictronInstantReadoutTests", dependencies: ["VictronInstantReadout", "BMSCore"]),
-        .testTarget(name: "ConfigTests", dependencies: ["Config", "BMSCore"]),
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "BMSCore", "VictronInstantReadout"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "BMSCore", "M8Bus", "VEDirect", "Config"]),
-        .testTarget(name: "CLITests", dependencies: ["smallbmsd", "M8Bus"]),
+        .testTarget(name: "CLITests", dependencies: ["smallbmsd", "M8Bus", "SerialBMS", "JBD", "JK", "Daly", "BMSCore"]),
         // The real binary on a pty, with a NOTIFY_SOCKET listener and simulated lines.
         .testTarget(
             name: "DaemonTests",
-            dependencies: ["smallbmsd", "Daemon", "BMSCore", "Config", "M8Bus", "VEDirect", "EdgeIO", "Devices", "Systemd", "Status"]),
+            dependencies: [
+                "smallbmsd", "Daemon", "BMSCore", "Config", "M8Bus", "VEDirect", "SerialBMS", "JBD", "JK", "Daly", "EdgeIO",
+                "Devices", "Systemd", "Status", "Bluetooth", "VictronInstantReadout",
+            ],
+            exclude: ["MockBlueZ/driver.py"]),
         // The dashboards' text and messages; the exporter against a real mosquitto broker.
         .testTarget(name: "DashboardsTests", dependencies: ["Dashboards", "Status", "BMSCore"]),
         .testTarget(name: "ExportTests", dependencies: ["smallbmsd", "Export", "Dashboards", "Status", "BMSCore"]),

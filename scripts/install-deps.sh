@@ -4,8 +4,10 @@
 set -euo pipefail
 
 packages=(libgpiod-dev libsystemd-dev libssl-dev libsqlite3-dev pkg-config)
-# Test-only: libfaketime makes the wall clock jump under a running daemon (Tests/DaemonTests).
-[ "${SMALLBMSD_BUILD_ONLY:-}" = 1 ] || packages+=(libfaketime)
+# Test-only: libfaketime makes the wall clock jump under a running daemon (Tests/DaemonTests);
+# dbus (dbus-daemon) and python3-dbusmock (its bluez5 template) stand in for bluetoothd on a
+# private bus in the Bluetooth tests (Tests/DaemonTests/MockBlueZ).
+[ "${SMALLBMSD_BUILD_ONLY:-}" = 1 ] || packages+=(libfaketime dbus python3-dbusmock)
 # Dashboards: libmosquitto for `smallbmsd export`; for its tests a real broker and subscriber, Prometheus' text parser.
 packages+=(libmosquitto-dev mosquitto mosquitto-clients python3-prometheus-client)
 # --print: the list alone, one a line (the trixie chroot of scripts/test-package.sh installs the same).

@@ -102,10 +102,11 @@ public struct Controller: Sendable {
     /// Why a reading cannot be trusted (rule 8), or nil when it is plausible.
     private func implausibility(of reading: BatteryReading) -> Reason? {
         let battery = reading.battery
-        if reading.cellMillivolts.count != settings.cellsPerBattery {
+        let expectedCells = settings.cells(ofBattery: battery)
+        if reading.cellMillivolts.count != expectedCells {
             return Reason(
                 rule: .dataFault,
-                text: "battery \(battery) reports \(reading.cellMillivolts.count) cells, expected \(settings.cellsPerBattery)",
+                text: "battery \(battery) reports \(reading.cellMillivolts.count) cells, expected \(expectedCells)",
                 battery: battery)
         }
         let cells = Settings.plausibleCellMillivolts
@@ -146,7 +147,7 @@ public struct Controller: Sendable {
         newLinks += Array(repeating: BatteryLink(lastFresh: now), count: max(0, count - newLinks.count))
         links = newLinks
         for index in links.indices where bank.readings[index] != nil
-            && bank.readings[index]!.cellMillivolts.count != newSettings.cellsPerBattery {
+            && bank.readings[index]!.cellMillivolts.count != newSettings.cells(ofBattery: index + 1) {
             links[index].problem = implausibility(of: bank.readings[index]!)
         }
         underVoltage = Latch(rule: rules.underVoltage, carryingStateOf: underVoltage)
@@ -236,7 +237,10 @@ public struct Controller: Sendable {
             return links[index].problem
         }
         let silentBefore = Instant(sinceOrigin: now.sinceOrigin - settings.commsTimeout)
-        for index in links.indices where links[index].lastFresh <= silentBefore {
+        let ownTimeouts = !settings.commsTimeoutByBattery.isEmpty
+        for index in links.indices where ownTimeouts
+            ? now - links[index].lastFresh >= settings.commsTimeout(ofBattery: index + 1)
+            : links[index].lastFresh <= silentBefore {
             let link = links[index]
             let silence = secondsText(now - link.lastFresh)
             let text = link.hasReported
@@ -366,8 +370,13 @@ public struct Controller: Sendable {
             let lastFresh = links[index].lastFresh
             if oldestFresh == nil || lastFresh < oldestFresh! { oldestFresh = lastFresh }
         }
-        // A later link's deadline can only matter if the oldest one's is not after `now`.
-        if let oldestFresh, oldestFresh + settings.commsTimeout > now {
+        // A later link's deadline can only matter if the oldest one's is not after `now`
+        // (with one timeout for all; batteries with their own timeouts are each considered).
+        if !settings.commsTimeoutByBattery.isEmpty {
+            for index in links.indices where links[index].problem == nil {
+                consider(links[index].lastFresh + settings.commsTimeout(ofBattery: index + 1))
+            }
+        } else if let oldestFresh, oldestFresh + settings.commsTimeout > now {
             consider(oldestFresh + settings.commsTimeout)
         } else {
             for index in links.indices where links[index].problem == nil {
@@ -396,7 +405,7 @@ public struct Controller: Sendable {
                 ControllerSnapshot.BatteryStatus(
                     battery: index + 1, reading: bank.readings[index],
                     age: link.hasReported ? now - link.lastFresh : nil,
-                    problem: link.problem ?? (now - link.lastFresh >= settings.commsTimeout
+                    problem: link.problem ?? (now - link.lastFresh >= settings.commsTimeout(ofBattery: index + 1)
                         ? Reason(rule: .dataFault, text: "no fresh valid data for \(secondsText(now - link.lastFresh))", battery: index + 1)
                         : nil))
             },

@@ -9,6 +9,12 @@ public struct Settings: Sendable, Hashable {
     public var cellsPerBattery: Int = 4
     /// A battery with no fresh valid sentence for this long is a fault (rule 8).
     public var commsTimeout: Duration = .seconds(3)
+    /// Cell counts of batteries that differ from `cellsPerBattery` (a bank of BMSes of several
+    /// sizes), by battery number; a battery not listed has `cellsPerBattery`.
+    public var cellsByBattery: [Int: Int] = [:]
+    /// Comms timeouts of batteries that differ from `commsTimeout` (a BMS polled more slowly), by
+    /// battery number; a battery not listed has `commsTimeout`.
+    public var commsTimeoutByBattery: [Int: Duration] = [:]
 
     /// LOAD trips when the lowest cell is below this (rule 3).
     public var loadDisconnectMillivolts: Int = 2800
@@ -48,6 +54,16 @@ public struct Settings: Sendable, Hashable {
 
     /// The seed defaults.
     public init() {}
+
+    /// The cells battery `battery` (1-based) must report: its own count, else `cellsPerBattery`.
+    public func cells(ofBattery battery: Int) -> Int {
+        cellsByBattery[battery] ?? cellsPerBattery
+    }
+
+    /// How long battery `battery` (1-based) may go without a fresh reading: its own timeout, else `commsTimeout`.
+    public func commsTimeout(ofBattery battery: Int) -> Duration {
+        commsTimeoutByBattery[battery] ?? commsTimeout
+    }
 }
 
 /// State-of-charge limits (rule 10), in percent.

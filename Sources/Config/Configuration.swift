@@ -22,6 +22,15 @@ public struct Configuration: Sendable, Equatable {
     ///
     /// Its percentages live in `settings.stateOfCharge`, which is set exactly when this is.
     public var vedirect: VEDirectConfiguration?
+    /// Whether the `[bus]` M8 adapter is in use. A file with `[[battery]]` tables and no `[bus]`
+    /// table has none: its batteries all have their own BMS (then `bus` holds only the defaults
+    /// `cells_per_battery` and `comms_timeout_s` came from, and no port is opened for it).
+    public var hasBusAdapter: Bool
+    /// The `[[battery]]` tables, in file order: batteries numbered after the bus adapter's.
+    public var batteries: [BatteryConfiguration]
+    /// What `check-config` and the daemon's start-up say about a valid file that may still not do
+    /// what the installer thinks (a key file others can read, a critical floor Bluetooth cannot see).
+    public var warnings: [String] = []
     /// The flight recorder (`[recorder]`): incident files after a trip.
     public var recorder: RecorderConfiguration = RecorderConfiguration()
     /// The history database (`[history]`).
@@ -38,7 +47,9 @@ public struct Configuration: Sendable, Equatable {
         remote: RemoteConfiguration = RemoteConfiguration(),
         statusPath: String = Configuration.defaultStatusPath,
         metrics: MetricsConfiguration? = nil,
-        vedirect: VEDirectConfiguration? = nil
+        vedirect: VEDirectConfiguration? = nil,
+        hasBusAdapter: Bool = true,
+        batteries: [BatteryConfiguration] = []
     ) {
         self.settings = settings
         self.bus = bus
@@ -47,5 +58,12 @@ public struct Configuration: Sendable, Equatable {
         self.statusPath = statusPath
         self.metrics = metrics
         self.vedirect = vedirect
+        self.hasBusAdapter = hasBusAdapter
+        self.batteries = batteries
+    }
+
+    /// How many batteries the `[bus]` adapter reports: `[bus] batteries`, or 0 without an adapter.
+    public var busBatteryCount: Int {
+        hasBusAdapter ? settings.batteryCount - batteries.count : 0
     }
 }

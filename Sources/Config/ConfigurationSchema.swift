@@ -1,3 +1,4 @@
+import VictronInstantReadout
 import BMSCore
 
 /// Every table and key of the file, their allowed values, and the order rules between them.
@@ -12,9 +13,19 @@ struct ConfigurationSchema {
     let orderRules: [OrderRule]
     /// `Configuration()` with every optional table switched on: the source of every key's default.
     let defaults: Configuration
+    /// The keys of a `[[battery]]` table besides `source`, in the order `check-config` prints them.
+    let batteryKeys: [BatteryKeySpec]
+
+    /// The most batteries a bank may have, the `[bus]` adapter's and the `[[battery]]` tables together.
+    static let maximumBatteries = 20
+    /// What the effective settings say instead of `[bus]` when there is no M8 adapter.
+    static let busAbsentNote = "no M8 bus adapter: every battery has its own BMS ([[battery]] tables)"
+    /// What `source` in a `[[battery]]` table accepts.
+    static let batterySourceRule = ValueRule.choice(BatterySource.allCases.map(\.rawValue))
 
     init() {
         tables = Self.makeTables()
+        batteryKeys = Self.makeBatteryKeys()
         orderRules = Self.makeOrderRules()
         var defaults = Configuration()
         for table in tables { table.optional?.insertDefaults(&defaults) }
@@ -46,10 +57,18 @@ struct ConfigurationSchema {
 
     private static func makeTables() -> [TableSpec] {
         var tables = [
+            // Always in effect, except in a file with [[battery]] tables and no [bus]: no M8 adapter then.
             TableSpec(name: "bus", keys: [
                 .text("bus", "device", meaning: "the serial device of the M8 bus adapter", \.bus.device),
                 .integer("bus", "baud", .oneOf(BusConfiguration.supportedBaudRates), \.bus.baud),
-                .integer("bus", "batteries", .range(1...20), \.settings.batteryCount),
+                KeySpec(
+                    table: "bus", name: "batteries", rule: .integer(.range(1...maximumBatteries)),
+                    // The rules' batteryCount also counts the [[battery]] tables, numbered after these.
+                    read: { .integer($0.settings.batteryCount - $0.batteries.count) },
+                    write: { configuration, value in
+                        if let count = value.integer { configuration.settings.batteryCount = count }
+                    }
+                ),
                 .integer("bus", "cells_per_battery", .oneOf([4, 8]), \.settings.cellsPerBattery),
                 // The adapter sends a sentence per battery about every second: a timeout under
                 // two periods would turn one late sentence into a fault.
@@ -115,6 +134,41 @@ struct ConfigurationSchema {
                         if let device = value.text { configuration.vedirect?.device = device }
                     }
                 ),
+                // Over Bluetooth instead of the cable: the SmartShunt/BMV's address and key (record 0x02).
+                KeySpec(
+                    table: "vedirect", name: "address", rule: .bluetoothAddress,
+                    read: { $0.vedirect?.bluetooth.map { .text($0.address) } },
+                    write: { configuration, value in
+                        guard let address = value.text else { return }
+                        var link = configuration.vedirect?.bluetooth ?? BluetoothLink(address: "")
+                        link.address = address
+                        configuration.vedirect?.bluetooth = link
+                    }
+                ),
+                KeySpec(
+                    table: "vedirect", name: "key", rule: .secretKey,
+                    read: { configuration in
+                        guard let link = configuration.vedirect?.bluetooth, link.keyFile == nil else { return nil }
+                        return link.key.map { .text($0.redacted) }
+                    },
+                    write: { configuration, value in
+                        guard let text = value.text else { return }
+                        var link = configuration.vedirect?.bluetooth ?? BluetoothLink(address: "")
+                        link.key = try? InstantReadoutKey(hex: text)
+                        configuration.vedirect?.bluetooth = link
+                    }
+                ),
+                KeySpec(
+                    table: "vedirect", name: "key_file",
+                    rule: .text(meaning: "the path of a file holding the monitor's Instant Readout key, readable by smallbmsd only"),
+                    read: { $0.vedirect?.bluetooth?.keyFile.map { .text($0) } },
+                    write: { configuration, value in
+                        guard let path = value.text else { return }
+                        var link = configuration.vedirect?.bluetooth ?? BluetoothLink(address: "")
+                        link.keyFile = path
+                        configuration.vedirect?.bluetooth = link
+                    }
+                ),
                 .percent("soc_prealarm_pct", \.prealarmPercent),
                 .percent("soc_load_off_pct", \.loadOffPercent),
                 .percent("soc_load_on_pct", \.loadOnPercent),
@@ -146,6 +200,77 @@ struct ConfigurationSchema {
                 // Every flush is a SQLite transaction on the SD card: not more often than every 10 s.
                 .duration("history", "flush_s", 10...3600, \.history.flushInterval),
             ], optional: nil),
+        ]
+    }
+
+    private static func makeBatteryKeys() -> [BatteryKeySpec] {
+        let serial = BatterySource.allCases.filter(\.isSerial)
+        let every = BatterySource.allCases
+        return [
+            BatteryKeySpec(
+                name: "device", sources: serial,
+                rule: { _ in .text(meaning: "the serial device of the USB-serial adapter wired to this BMS, best a /dev/serial/by-id/... path") },
+                defaultValue: { _, _ in nil },
+                read: { $0.serial.map { .text($0.device) } },
+                write: { battery, value in if let device = value.text { battery.serial?.device = device } }
+            ),
+            // Each BMS has one line speed (its protocol module's list): any other gives only garbage.
+            BatteryKeySpec(
+                name: "baud", sources: serial,
+                rule: { .integer(.oneOf($0.supportedBauds)) },
+                defaultValue: { source, _ in .integer(source.defaultBaud) },
+                read: { $0.serial.map { .integer($0.baud) } },
+                write: { battery, value in if let baud = value.integer { battery.serial?.baud = baud } }
+            ),
+            // At least 0.5 s: a cycle must fit its interval (a Daly's five requests with their
+            // turnarounds take about 0.3 s, a JK's read-all 0.28 s) or it is abandoned and the battery
+            // goes stale; faster polling would gain nothing against confirm_s. At most 30 s, and
+            // never more than half the battery's comms_timeout_s (checked below), so that one lost
+            // reply is not yet a fault.
+            .seconds(
+                "poll_interval_s", serial, 0.5...30, minimumDecimals: 1,
+                default: { _, _ in SerialBatteryLink.defaultPollInterval }, \.pollIntervalSetting),
+            // 4 (12.8 V LiFePO4) to 32, the most cells a JBD reports (JK 24 and 32, Daly 48: 32 covers every LiFePO4 bank up to 96 V).
+            BatteryKeySpec(
+                name: "cells", sources: every,
+                rule: { _ in .integer(.range(4...32)) },
+                defaultValue: { _, configuration in .integer(configuration.settings.cellsPerBattery) },
+                read: { .integer($0.cells) },
+                write: { battery, value in if let cells = value.integer { battery.cells = cells } }
+            ),
+            // The range of [bus] comms_timeout_s, for the same reason: at least two poll periods.
+            // A victron-ble battery's own default is longer (VictronBLEBattery.defaultCommsTimeoutSeconds
+            // says why: advertisements are lost over the air).
+            .seconds(
+                "comms_timeout_s", every, 2...60, minimumDecimals: 1,
+                default: { source, configuration in source.defaultCommsTimeout ?? configuration.settings.commsTimeout },
+                \.commsTimeoutSetting),
+            // A Lithium Battery Smart is known by its Bluetooth address.
+            BatteryKeySpec(
+                name: "address", sources: [.victronBLE],
+                rule: { _ in .bluetoothAddress },
+                defaultValue: { _, _ in nil },
+                read: { $0.bluetooth.map { .text($0.address) } },
+                write: { battery, value in if let address = value.text { battery.bluetooth?.address = address } }
+            ),
+            // The key, in the file (key) or apart from it (key_file, which the loader reads): one of the
+            // two, checked by the validator. Read back only redacted, so no printout shows it.
+            BatteryKeySpec(
+                name: "key", sources: [.victronBLE],
+                rule: { _ in .secretKey },
+                defaultValue: { _, _ in .text("") },
+                read: { battery in battery.bluetooth?.keyFile == nil ? battery.bluetooth?.key.map { .text($0.redacted) } : nil },
+                write: { battery, value in
+                    if let text = value.text { battery.bluetooth?.key = try? InstantReadoutKey(hex: text) }
+                }
+            ),
+            BatteryKeySpec(
+                name: "key_file", sources: [.victronBLE],
+                rule: { _ in .text(meaning: "the path of a file holding the battery's Instant Readout key (32 hex digits), readable by smallbmsd only") },
+                defaultValue: { _, _ in .text("") },
+                read: { $0.bluetooth?.keyFile.map { .text($0) } },
+                write: { battery, value in if let path = value.text { battery.bluetooth?.keyFile = path } }
+            ),
         ]
     }
 

@@ -4,14 +4,18 @@ import TOMLKit
 /// Walks a parsed TOML document against the schema, building the configuration and collecting
 /// every problem on the way, so that one run of `check-config` shows the installer all of them.
 struct ConfigurationValidator {
-    private let schema: ConfigurationSchema
-    private let lines: SourceLineIndex
-    private(set) var configuration = Configuration()
+    let schema: ConfigurationSchema
+    let lines: SourceLineIndex
+    var configuration = Configuration()
     private var problems: [ConfigurationProblem] = []
     /// Keys the file sets to an accepted value: only these can be blamed for an order problem.
-    private var writtenKeys: Set<String> = []
+    var writtenKeys: Set<String> = []
     /// Keys with a refused value: their stand-in default must not raise follow-up problems.
-    private var refusedKeys: Set<String> = []
+    var refusedKeys: Set<String> = []
+    /// Tables the file writes (`bus`, `gpio.load`).
+    private var seenTables: Set<String> = []
+    /// The `battery` value of the root, checked once every other table is known (its defaults come from `[bus]`).
+    private var batteryValue: (any TOMLValueConvertible)?
 
     init(schema: ConfigurationSchema, lines: SourceLineIndex) {
         self.schema = schema
@@ -27,8 +31,25 @@ struct ConfigurationValidator {
 
     mutating func validate(_ root: TOMLTable) {
         checkTable(root, named: nil)
+        checkBatteries(batteryValue, sawBusTable: seenTables.contains("bus"))
+        checkBluetoothMonitor()
         checkOrder()
         checkLineSharing()
+    }
+
+    /// `[vedirect]` over Bluetooth: an `address` and exactly one of `key` and `key_file`.
+    private mutating func checkBluetoothMonitor() {
+        guard let link = configuration.vedirect?.bluetooth else { return }
+        let hasKey = writtenKeys.contains("vedirect.key") || refusedKeys.contains("vedirect.key")
+        let hasKeyFile = writtenKeys.contains("vedirect.key_file") || refusedKeys.contains("vedirect.key_file")
+        if link.address.isEmpty, !refusedKeys.contains("vedirect.address") {
+            report("vedirect", "[vedirect] has a key for Bluetooth but no address: add address = \"AA:BB:CC:DD:EE:FF\", the SmartShunt or BMV's Bluetooth address")
+        }
+        if !hasKey && !hasKeyFile {
+            report("vedirect.address", "[vedirect] is read over Bluetooth (address is set) but has no key: add key = \"<32 hex digits>\" or key_file = PATH (VictronConnect: Product info -> Instant readout details)")
+        } else if hasKey && hasKeyFile {
+            report("vedirect.key_file", "[vedirect] has both key and key_file: keep one")
+        }
     }
 
     // MARK: Tables and keys
@@ -39,7 +60,9 @@ struct ConfigurationValidator {
         for name in table.keys {
             guard let value = table[name] else { continue }
             let path = tableName.map { "\($0).\(name)" } ?? name
-            if let key = keys.first(where: { $0.name == name }) {
+            if tableName == nil, name == "battery" {
+                batteryValue = value
+            } else if let key = keys.first(where: { $0.name == name }) {
                 check(value, for: key)
             } else if let child = children.first(where: { $0.leafName == name }) {
                 guard let subtable = value.table else {
@@ -47,6 +70,7 @@ struct ConfigurationValidator {
                         + "\(TOMLText.typeName(value.type)), expected a table [\(path)]")
                     continue
                 }
+                seenTables.insert(child.name)
                 child.optional?.insertDefaults(&configuration)
                 checkTable(subtable, named: child.name)
             } else {
@@ -62,7 +86,9 @@ struct ConfigurationValidator {
             writtenKeys.insert(key.path)
         case .refused(let reason):
             refusedKeys.insert(key.path)
-            report(key.path, "\(key.path) = \(TOMLText.render(value)) \(reason)")
+            // A secret is never echoed, not even a wrong one: it may be most of the right key.
+            let shown = key.rule.isSecret ? "(not shown)" : TOMLText.render(value)
+            report(key.path, "\(key.path) = \(shown) \(reason)")
         }
     }
 
@@ -170,7 +196,7 @@ struct ConfigurationValidator {
         writtenKeys.contains(path) ? lines.line(of: path) ?? 0 : -1
     }
 
-    private mutating func report(_ key: String, _ message: String) {
+    mutating func report(_ key: String, _ message: String) {
         problems.append(ConfigurationProblem(key: key, line: lines.line(of: key), message: message))
     }
 }

@@ -13,6 +13,8 @@ struct SourceLineIndex {
     init(text: String) {
         var value = ValueScanner()
         var currentTable: [String] = []
+        // `[[battery]]` elements are named `battery[1]`, `battery[2]`, ... in file order.
+        var arrayElements: [String: Int] = [:]
         // TOML ends lines with LF or CRLF; Swift holds CRLF as one Character, so both are named.
         let lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
         for (index, line) in lines.enumerated() {
@@ -27,7 +29,14 @@ struct SourceLineIndex {
             if characters[position] == "[" {
                 let isArrayOfTables = position + 1 < characters.count && characters[position + 1] == "["
                 position += isArrayOfTables ? 2 : 1
-                guard let (path, _) = Self.keyPath(characters, from: position) else { continue }
+                guard var (path, _) = Self.keyPath(characters, from: position) else { continue }
+                if isArrayOfTables, let last = path.last {
+                    let name = path.joined(separator: ".")
+                    let element = (arrayElements[name] ?? 0) + 1
+                    arrayElements[name] = element
+                    record(path, line: lineNumber)
+                    path[path.count - 1] = "\(last)[\(element)]"
+                }
                 currentTable = path
                 record(path, line: lineNumber)
                 continue

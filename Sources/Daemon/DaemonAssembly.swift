@@ -2,11 +2,33 @@ import Config
 import EdgeIO
 
 extension Daemon {
-    /// The sources a configuration names, in the order they start: the M8 bus adapter, then the
-    /// VE.Direct monitor when `[vedirect]` is set. (The remote input joins when its line is held.)
+    /// The sources a configuration names, in the order they start: the M8 bus adapter (unless
+    /// the file has `[[battery]]` tables and no `[bus]`), the VE.Direct monitor when `[vedirect]`
+    /// is set (on its cable), then each serial `[[battery]]`'s BMS, then one source for every
+    /// Bluetooth device (`victron-ble` batteries, `[vedirect]` over Bluetooth). (The remote input
+    /// joins when its line is held.)
     public static func sources(for configuration: Configuration) -> [any ReadingSource] {
-        var sources: [any ReadingSource] = [M8AdapterSource(bus: configuration.bus)]
-        if let monitor = configuration.vedirect { sources.append(VEDirectSource(monitor: monitor)) }
+        var sources: [any ReadingSource] = []
+        if configuration.hasBusAdapter { sources.append(M8AdapterSource(bus: configuration.bus)) }
+        if let monitor = configuration.vedirect, monitor.bluetooth == nil { sources.append(VEDirectSource(monitor: monitor)) }
+        var bluetooth: [VictronBLEBattery] = []
+        for (offset, battery) in configuration.batteries.enumerated() {
+            switch battery.source {
+            case .jbd, .jk, .daly:
+                guard let serial = battery.serial else { continue }
+                sources.append(SerialBMSSource(battery: battery, serial: serial, table: offset + 1))
+            case .victronBLE:
+                guard let link = battery.bluetooth, let key = link.key else { continue }
+                bluetooth.append(VictronBLEBattery(battery: battery.number, address: link.address, key: key, keyFile: link.keyFile))
+            }
+        }
+        let monitor = configuration.vedirect?.bluetooth.flatMap { link in
+            link.key.map { VictronBLEMonitor(address: link.address, key: $0, keyFile: link.keyFile) }
+        }
+        // Every Bluetooth device shares one source: one D-Bus connection, one discovery.
+        if !bluetooth.isEmpty || monitor != nil {
+            sources.append(VictronBLESource(batteries: bluetooth, monitor: monitor))
+        }
         return sources
     }
 

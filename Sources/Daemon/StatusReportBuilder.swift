@@ -15,8 +15,11 @@ enum StatusReportBuilder {
         var report = StatusReport(
             snapshot: snapshot, at: coreNow, wallClockNow: wallClockSeconds, version: smallbmsdVersion,
             pid: Int(getpid()), uptime: uptime,
-            // The bus adapter's source fills this in; a bank without one shows it closed.
-            bus: StatusReport.Bus(device: configuration.bus.device, isOpen: false, sentences: 0, bad: 0, repeats: 0, foreign: 0))
+            // The bus adapter's source fills this in (until it reports, it shows closed); a bank
+            // without an adapter has none.
+            bus: configuration.hasBusAdapter
+                ? StatusReport.Bus(device: configuration.bus.device, isOpen: false, sentences: 0, bad: 0, repeats: 0, foreign: 0)
+                : nil)
         for source in sources { source.report(into: &report, snapshot: snapshot) }
         if stopping {
             // The lines were driven OFF and released on the way out: say so, whatever the rules held.
@@ -24,8 +27,11 @@ enum StatusReportBuilder {
             for output in Output.allCases {
                 report.outputs[output] = StatusReport.OutputStatus(state: .off, reason: "daemon stopped: driven OFF and released", since: stamp)
             }
-            report.bus.isOpen = false
+            report.bus?.isOpen = false
             report.monitor?.isOpen = false
+            if let links = report.sources {
+                report.sources = links.map { var link = $0; link.isOpen = false; return link }
+            }
         }
         return report
     }

@@ -75,16 +75,33 @@ public enum PrometheusText {
         }
 
         text.family("smallbmsd_source_open", .gauge, "1 while a source's port is open.")
-        text.sample("smallbmsd_source_open", [("source", "m8_bus"), ("device", report.bus.device)], report.bus.isOpen ? "1" : "0")
+        if let bus = report.bus {
+            text.sample("smallbmsd_source_open", [("source", "m8_bus"), ("device", bus.device)], bus.isOpen ? "1" : "0")
+        }
+        // A battery's own BMS (`[[battery]]`): one port each, named by the battery.
+        for link in report.sources ?? [] {
+            text.sample(
+                "smallbmsd_source_open", [("source", link.source), ("battery", String(link.battery)), ("device", link.device)],
+                link.isOpen ? "1" : "0")
+        }
         if let monitor = report.monitor {
             text.sample("smallbmsd_source_open", [("source", "vedirect"), ("device", monitor.device)], monitor.isOpen ? "1" : "0")
         }
         text.family(
             "smallbmsd_source_messages_total", .counter,
-            "Messages each source decoded since the daemon started, by result (M8 sentences, VE.Direct blocks).")
-        let bus = report.bus
-        for (result, count) in [("good", bus.sentences), ("bad", bus.bad), ("repeat", bus.repeats), ("foreign", bus.foreign)] {
-            text.sample("smallbmsd_source_messages_total", [("source", "m8_bus"), ("result", result)], String(count))
+            "Messages each source decoded since the daemon started, by result (M8 sentences, VE.Direct blocks, BMS replies).")
+        if let bus = report.bus {
+            for (result, count) in [("good", bus.sentences), ("bad", bus.bad), ("repeat", bus.repeats), ("foreign", bus.foreign)] {
+                text.sample("smallbmsd_source_messages_total", [("source", "m8_bus"), ("result", result)], String(count))
+            }
+        }
+        for link in report.sources ?? [] {
+            let results = [("good", link.replies), ("bad", link.bad), ("timeout", link.timeouts), ("wrong_register", link.wrongRegister)]
+            for (result, count) in results {
+                text.sample(
+                    "smallbmsd_source_messages_total",
+                    [("source", link.source), ("battery", String(link.battery)), ("result", result)], String(count))
+            }
         }
         if let monitor = report.monitor {
             for (result, count) in [("good", monitor.blocks), ("bad", monitor.bad)] {

@@ -37,6 +37,11 @@ public final class SerialPort {
         public static let busAdapter = Role(device: "the bus adapter", configKey: "[bus] device", examples: "/dev/ttyUSB0 or /dev/ttyAMA0")
         /// The VE.Direct cable of a SmartShunt or BMV (`[vedirect] device`).
         public static let batteryMonitor = Role(device: "the VE.Direct cable", configKey: "[vedirect] device", examples: "/dev/ttyUSB1")
+
+        /// The USB-serial adapter of a battery's own BMS, the `index`th `[[battery]]` table.
+        public static func batteryBMS(table index: Int) -> Role {
+            Role(device: "the BMS's USB-serial adapter", configKey: "battery[\(index)].device", examples: "/dev/serial/by-id/usb-FTDI_FT232R_USB_UART_A10K1234-if00-port0")
+        }
     }
 
     /// Opens `path` at `baud`, raw 8N1 without flow control, and discards input that arrived

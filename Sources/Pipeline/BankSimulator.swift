@@ -136,6 +136,16 @@ public struct BankSimulator: Sendable {
         return bytes
     }
 
+    /// What battery `battery` reports at `seconds`, as a reading (the flags as the sentence
+    /// carries them), or nil while it is silent: what `simulate --protocol` makes its BMS answer.
+    public func reading(battery: Int, at seconds: Double) -> BatteryReading? {
+        let frame = self.frame(battery: battery, at: seconds)
+        guard frame.talking else { return nil }
+        return BatteryReading(
+            battery: battery, flags: BatteryFlags(rawValue: frame.flags),
+            cellMillivolts: frame.cells, temperatureDecicelsius: frame.temperatures)
+    }
+
     /// What one battery reports at `seconds`.
     struct Frame {
         var cells: [Int]

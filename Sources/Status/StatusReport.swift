@@ -29,10 +29,16 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var outputs: Outputs
     /// Every configured battery, battery 1 first.
     public var batteries: [Battery]
-    /// The M8 bus link and its counters.
-    public var bus: Bus
+    /// The M8 bus link and its counters; nil (`null`) when the bank has no M8 adapter (every
+    /// battery has its own BMS, `[[battery]]` tables and no `[bus]`).
+    public var bus: Bus?
+    /// The link of each battery with a source of its own (`[[battery]]`): device, health, counters;
+    /// nil (`null`) when there is none.
+    public var sources: [SourceLink]?
     /// The VE.Direct battery monitor (`[vedirect]`, rule 10), or nil when none is configured.
     public var monitor: Monitor?
+    /// The Bluetooth readout (`victron-ble` batteries, a SmartShunt over Bluetooth), or nil when none is configured.
+    public var bluetooth: Bluetooth?
 
     /// The remote input's level, written `"on"` / `"off"`.
     public enum Remote: String, Codable, Sendable, Hashable {
@@ -247,10 +253,62 @@ public struct StatusReport: Codable, Sendable, Equatable {
         }
     }
 
+    /// The link of one battery's own BMS (a `[[battery]]`): which device, how it answers, its counters.
+    public struct SourceLink: Codable, Sendable, Equatable {
+        /// The battery's number.
+        public var battery: Int
+        /// What reads it: `jbd`, `jk`, `daly`.
+        public var source: String
+        /// The serial device.
+        public var device: String
+        /// Whether the port is open now (false while the adapter is unplugged).
+        public var isOpen: Bool
+        /// How the BMS has been answering: `answering`, `partial`, `silent`, `garbled`, `never answered`.
+        public var health: String
+        /// Requests written.
+        public var polls: Int
+        /// Reply frames accepted for the outstanding request.
+        public var replies: Int
+        /// Poll cycles that gave a fresh reading.
+        public var readings: Int
+        /// Frames discarded: checksum, length or framing.
+        public var bad: Int
+        /// Requests that got no complete answer in time.
+        public var timeouts: Int
+        /// Valid replies for another register than the one asked, refused.
+        public var wrongRegister: Int
+
+        /// An entry with every field given.
+        public init(
+            battery: Int, source: String, device: String, isOpen: Bool, health: String,
+            polls: Int, replies: Int, readings: Int, bad: Int, timeouts: Int, wrongRegister: Int
+        ) {
+            self.battery = battery
+            self.source = source
+            self.device = device
+            self.isOpen = isOpen
+            self.health = health
+            self.polls = polls
+            self.replies = replies
+            self.readings = readings
+            self.bad = bad
+            self.timeouts = timeouts
+            self.wrongRegister = wrongRegister
+        }
+
+        private enum CodingKeys: String, CodingKey {
+            case battery, source, device
+            case isOpen = "open"
+            case health, polls, replies, readings, bad, timeouts
+            case wrongRegister = "wrong_register"
+        }
+    }
+
     /// A report with every field given.
     public init(
         version: String, pid: Int, updated: String, uptimeSeconds: Double, remote: Remote,
-        started: Bool, fault: String?, outputs: Outputs, batteries: [Battery], bus: Bus, monitor: Monitor? = nil
+        started: Bool, fault: String?, outputs: Outputs, batteries: [Battery], bus: Bus?, monitor: Monitor? = nil,
+        sources: [SourceLink]? = nil, bluetooth: Bluetooth? = nil
     ) {
         self.version = version
         self.pid = pid
@@ -263,6 +321,8 @@ public struct StatusReport: Codable, Sendable, Equatable {
         self.batteries = batteries
         self.bus = bus
         self.monitor = monitor
+        self.sources = sources
+        self.bluetooth = bluetooth
     }
 
     /// Writes nil as `null` (synthesized coding would leave the key out).
@@ -279,12 +339,14 @@ public struct StatusReport: Codable, Sendable, Equatable {
         try container.encode(batteries, forKey: .batteries)
         try container.encode(bus, forKey: .bus)
         try container.encode(monitor, forKey: .monitor)
+        try container.encode(sources, forKey: .sources)
+        try container.encode(bluetooth, forKey: .bluetooth)
     }
 
     private enum CodingKeys: String, CodingKey {
         case version, pid, updated
         case uptimeSeconds = "uptime_s"
-        case remote, started, fault, outputs, batteries, bus, monitor
+        case remote, started, fault, outputs, batteries, bus, monitor, sources, bluetooth
     }
 }
 
@@ -296,7 +358,7 @@ extension StatusReport {
     /// its distance from `now`: a clock step (NTP at boot) then moves no output's history.
     public init(
         snapshot: ControllerSnapshot, at now: Instant, wallClockNow: Double,
-        version: String, pid: Int, uptime: Duration, bus: Bus, monitor: Monitor? = nil
+        version: String, pid: Int, uptime: Duration, bus: Bus?, monitor: Monitor? = nil
     ) {
         func wallClock(_ instant: Instant) -> String {
             StatusReport.timestamp(secondsSinceEpoch: wallClockNow - (now - instant).secondsValue)

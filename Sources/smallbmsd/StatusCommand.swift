@@ -93,11 +93,29 @@ enum StatusSummary {
             if let fault = battery.fault { line += "  FAULT: \(fault)" }
             lines.append(line)
         }
-        let bus = report.bus
-        lines.append("bus \(bus.device) \(bus.isOpen ? "open" : "CLOSED"): \(bus.sentences) sentences, \(bus.bad) bad, \(bus.repeats) repeats, \(bus.foreign) foreign")
+        if let bus = report.bus {
+            lines.append("bus \(bus.device) \(bus.isOpen ? "open" : "CLOSED"): \(bus.sentences) sentences, \(bus.bad) bad, \(bus.repeats) repeats, \(bus.foreign) foreign")
+        } else {
+            lines.append("no M8 bus adapter")
+        }
+        for link in report.sources ?? [] {
+            lines.append("battery \(link.battery) \(link.source) \(link.device) \(link.isOpen ? "open" : "CLOSED"), \(link.health): "
+                + "\(link.polls) polls, \(link.replies) replies, \(link.readings) readings, \(link.bad) bad, "
+                + "\(link.timeouts) timeouts, \(link.wrongRegister) wrong register")
+        }
         if let monitor = report.monitor {
             let charge = monitor.stateOfChargePercent.map { "SoC \(percentText($0))" } ?? "no SoC yet"
             lines.append("VE.Direct \(monitor.device) \(monitor.isOpen ? "open" : "CLOSED"): \(charge), \(monitor.blocks) blocks, \(monitor.bad) bad")
+        }
+        if let bluetooth = report.bluetooth {
+            let state = bluetooth.discovering ? "discovering" : "NOT discovering"
+            lines.append("Bluetooth \(bluetooth.adapter ?? "(no adapter)") \(state)")
+            for device in bluetooth.devices {
+                let who = device.battery.map { "battery \($0)" } ?? "SoC monitor"
+                lines.append(
+                    "  \(who) \(device.address) key \(device.key): \(device.advertisements) advertisements, \(device.decrypted) decrypted, "
+                        + "\(device.repeats) repeats, \(device.bad) bad, \(device.wrongKey) wrong key")
+            }
         }
         return lines.joined(separator: "\n")
     }

@@ -43,3 +43,44 @@ struct SampleFileTests {
         #expect(configuration.settings.stateOfCharge == StateOfChargeLimits())
     }
 }
+
+@Suite("The per-protocol sample files")
+struct ProtocolSampleFileTests {
+    private func sample(_ name: String) -> String { packageRoot() + "/config/smallbmsd-\(name).toml" }
+
+    @Test func jbdSample_twoJBDPacks_noBusAdapter() throws {
+        let configuration = try ConfigurationLoader.load(path: sample("jbd"))
+        #expect(!configuration.hasBusAdapter)
+        #expect(configuration.batteries.map(\.source) == [.jbd, .jbd])
+        #expect(configuration.batteries.allSatisfy { $0.serial?.device.hasPrefix("/dev/serial/by-id/") == true })
+    }
+
+    @Test func jkSample_one16CellJK() throws {
+        let configuration = try ConfigurationLoader.load(path: sample("jk"))
+        #expect(configuration.batteries.map(\.cells) == [16])
+        #expect(configuration.settings.batteryCount == 1)
+    }
+
+    @Test func dalySample_busBatteryFirst_thenTwoDalys() throws {
+        let configuration = try ConfigurationLoader.load(path: sample("daly"))
+        #expect(configuration.hasBusAdapter)
+        #expect(configuration.batteries.map(\.number) == [2, 3])
+        #expect(configuration.batteries.map(\.cells) == [8, 8])
+        #expect(configuration.settings.commsTimeout(ofBattery: 3) == .seconds(5))
+    }
+
+    @Test func everySerialBatteryKey_isDocumentedInTheJBDSample() throws {
+        let text = try String(contentsOfFile: sample("jbd"), encoding: .utf8)
+        for key in ConfigurationSchema().batteryKeys where key.sources.contains(.jbd) {
+            #expect(text.contains("\n\(key.name) = "), "\(key.name) not in the JBD sample")
+        }
+    }
+
+    @Test func everyBluetoothBatteryKey_isDocumentedInTheVictronBLESample() throws {
+        let text = try String(contentsOfFile: sample("victron-ble"), encoding: .utf8)
+        for key in ConfigurationSchema().batteryKeys where key.sources.contains(.victronBLE) {
+            // key_file is shown commented out: a battery has key or key_file, not both.
+            #expect(text.contains("\n\(key.name) = ") || text.contains("\n# \(key.name) = "), "\(key.name) not in the victron-ble sample")
+        }
+    }
+}

@@ -86,7 +86,7 @@ struct DaemonRunTests {
         #expect(daemon.status()?.state("prealarm") == "on")
         try daemon.openBus()
         daemon.startFeeding()
-        #expect(daemon.waitForStatus(timeout: 10) { $0.state("load") == "on" && $0.state("charger") == "on" && $0.bus.isOpen } != nil,
+        #expect(daemon.waitForStatus(timeout: 10) { $0.state("load") == "on" && $0.state("charger") == "on" && $0.bus?.isOpen == true } != nil,
                 "\(daemon.standardError)")
         #expect(daemon.standardError.contains("bus device lost"))
         #expect(daemon.stop() == 0)
@@ -139,7 +139,7 @@ struct DaemonRunTests {
         }
         daemon.sendRaw(Array("$M8B,1,3,03,4,1,2,3,4,0*FFFF\r\n$$$$garbage\n".utf8))
         // The status file is refreshed at least every 5 s: the counters show up by then.
-        #expect(daemon.waitForStatus(timeout: 7) { $0.bus.bad > 0 } != nil)
+        #expect(daemon.waitForStatus(timeout: 7) { ($0.bus?.bad ?? 0) > 0 } != nil)
         let report = try #require(daemon.status())
         #expect(report.state("load") == "on" && report.state("charger") == "on" && report.state("prealarm") == "off")
         #expect(daemon.process.isRunning)

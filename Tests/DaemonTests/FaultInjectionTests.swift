@@ -20,7 +20,7 @@ struct FaultInjectionTests {
             daemon.sendCurrent()
             sent += 1
         }
-        #expect(daemon.waitForStatus(timeout: 7) { $0.bus.sentences > 1000 } != nil)
+        #expect(daemon.waitForStatus(timeout: 7) { ($0.bus?.sentences ?? 0) > 1000 } != nil)
         let report = try #require(daemon.status())
         #expect(report.state("load") == "on" && report.state("charger") == "on" && report.state("prealarm") == "off")
         #expect(daemon.process.isRunning)
@@ -34,7 +34,7 @@ struct FaultInjectionTests {
         #expect(daemon.waitForStatus(timeout: 10) { $0.state("load") == "on" } != nil)
         let bad = Array("$M8B,1,200,03,4,2000,2000,2000,2000,1,215*0000\r\n".utf8)
         for _ in 0..<2000 { daemon.sendRaw(bad) }
-        #expect(daemon.waitForStatus(timeout: 7) { $0.bus.bad >= 2000 } != nil)
+        #expect(daemon.waitForStatus(timeout: 7) { ($0.bus?.bad ?? 0) >= 2000 } != nil)
         let report = try #require(daemon.status())
         #expect(report.state("load") == "on" && report.state("prealarm") == "off", "a bad sentence never acts")
         #expect(daemon.stop() == 0)
@@ -84,7 +84,7 @@ struct FaultInjectionTests {
             if daemon.status()?.state("load") == "off" { cut = Date().timeIntervalSince(start) }
         }
         #expect(cut.map { $0 <= 2 + 1 } == true, "cut after \(String(describing: cut)) s")
-        #expect(daemon.waitForStatus(timeout: 7) { $0.bus.repeats > 5 } != nil)
+        #expect(daemon.waitForStatus(timeout: 7) { ($0.bus?.repeats ?? 0) > 5 } != nil)
         #expect(daemon.stop() == 0)
     }
 

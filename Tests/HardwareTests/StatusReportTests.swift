@@ -31,13 +31,16 @@ private func jsonObject(_ value: some Encodable) throws -> [String: Any] {
 
 @Suite("StatusReport")
 struct StatusReportTests {
-    @Test("the keys are behaviour.md's, snake_case, plus fault, started and monitor")
+    @Test("the keys are behaviour.md's, snake_case, plus fault, started, monitor, sources and bluetooth")
     func keysMatchSpec() throws {
         let object = try jsonObject(StatusReport.sample())
         #expect(Set(object.keys) == [
             "version", "pid", "updated", "uptime_s", "remote", "outputs", "batteries", "bus", "fault", "started", "monitor",
+            "sources", "bluetooth",
         ])
         #expect(object["monitor"] is NSNull)
+        #expect(object["sources"] is NSNull)
+        #expect(object["bluetooth"] is NSNull)
         let outputs = try #require(object["outputs"] as? [String: Any])
         #expect(Set(outputs.keys) == ["load", "charger", "prealarm", "led_load", "led_temp_ovp"])
         let load = try #require(outputs["load"] as? [String: Any])
@@ -49,6 +52,30 @@ struct StatusReportTests {
         let bus = try #require(object["bus"] as? [String: Any])
         #expect(Set(bus.keys) == ["device", "open", "sentences", "bad", "repeats", "foreign"])
         #expect(object["remote"] as? String == "on")
+    }
+
+    @Test("a bank without an M8 adapter: bus is null, each polled battery's link is listed")
+    func polledBatteries_busNull_linksWithTheirCounters() throws {
+        var report = StatusReport.sample()
+        report.bus = nil
+        report.sources = [StatusReport.SourceLink(
+            battery: 1, source: "jbd", device: "/dev/ttyUSB1", isOpen: true, health: "answering",
+            polls: 20, replies: 19, readings: 9, bad: 1, timeouts: 1, wrongRegister: 0)]
+        let object = try jsonObject(report)
+        #expect(object["bus"] is NSNull)
+        let link = try #require((object["sources"] as? [[String: Any]])?.first)
+        #expect(Set(link.keys) == [
+            "battery", "source", "device", "open", "health", "polls", "replies", "readings", "bad", "timeouts", "wrong_register",
+        ])
+        #expect(link["wrong_register"] as? Int == 0)
+        let decoded = try JSONDecoder().decode(StatusReport.self, from: try JSONEncoder().encode(report))
+        #expect(decoded == report)
+        // A file of a daemon from before this key still reads (smallbmsd status across an upgrade).
+        var older = try jsonObject(StatusReport.sample())
+        older.removeValue(forKey: "sources")
+        let olderReport = try JSONDecoder().decode(StatusReport.self, from: try JSONSerialization.data(withJSONObject: older))
+        #expect(olderReport.sources == nil)
+        #expect(olderReport.bus?.sentences == 1200)
     }
 
     @Test("absent values are written as null, not left out")

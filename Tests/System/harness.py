@@ -116,6 +116,65 @@ class Feeder(threading.Thread):
             time.sleep(self.period)
 
 
+# ----------------------------------------------------------------------------- a JBD BMS
+
+def jbd_frame(second, third, data):
+    """`DD <second> <third> <len> <data> <chk hi> <chk lo> 77`; the checksum is 0x10000 minus the
+    sum of the bytes from `third` through the data (the notes, "JBD / Xiaoxiang")."""
+    covered = bytes([third, len(data)]) + bytes(data)
+    chk = (0x10000 - sum(covered)) & 0xFFFF
+    return bytes([0xDD, second]) + covered + bytes([chk >> 8, chk & 0xFF, 0x77])
+
+
+def word(value):
+    return bytes([(value >> 8) & 0xFF, value & 0xFF])
+
+
+assert jbd_frame(0xA5, 0x03, b"") == bytes.fromhex("DDA50300FFFD77")   # the read request for 0x03
+
+
+class JBDPeer:
+    """A JBD BMS on the host end of the guest's ttyS1: answers `DD A5 03/04 00 chk 77` reads with
+    register 0x03 (basic info, FET bits) and 0x04 (cells), written independently of the daemon's code."""
+
+    def __init__(self, sock):
+        self.sock, self.lock, self.buf = sock, threading.Lock(), b""
+        self.cells, self.temps_dc = list(HEALTHY_MV), list(HEALTHY_DC)
+        self.charge_fet, self.discharge_fet, self.answering = True, True, True
+        self.requests = 0
+
+    def feed(self, data):
+        with self.lock:
+            self.buf += data
+            while True:
+                start = self.buf.find(b"\xDD")
+                if start < 0:
+                    self.buf = b""
+                    return
+                self.buf = self.buf[start:]
+                if len(self.buf) < 7:
+                    return
+                frame, self.buf = self.buf[:7], self.buf[7:]
+                if frame[1] != 0xA5 or frame[3] != 0 or frame[6] != 0x77 or frame[4:6] != word((0x10000 - frame[2]) & 0xFFFF):
+                    self.buf = frame[1:] + self.buf
+                    continue
+                self.requests += 1
+                if self.answering:
+                    answer = self.reply(frame[2])
+                    if answer:
+                        self.sock.sendall(answer)
+
+    def reply(self, register):
+        if register == 0x03:
+            data = word(sum(self.cells) // 10) + word(0) + word(8000) + word(10000) + word(12) + word((24 << 9) | (5 << 5) | 17)
+            data += word(0) + word(0) + word(0) + bytes([0x80, 80, (1 if self.charge_fet else 0) | (2 if self.discharge_fet else 0)])
+            data += bytes([len(self.cells), len(self.temps_dc)]) + b"".join(word(t + 2731) for t in self.temps_dc)
+            return jbd_frame(0x03, 0x00, data)
+        if register == 0x04:
+            return jbd_frame(0x04, 0x00, b"".join(word(mv) for mv in self.cells))
+        return b""
+
+
 # ----------------------------------------------------------------------------- the guest
 
 class Monitor(threading.Thread):
@@ -230,6 +289,8 @@ class Guest:
                         raise Failure(f"qemu did not open {path} (see {work}/qemu.log)")
                     time.sleep(0.02)
         self.bus, self.ctl, self.mon_sock = conns["bus"], conns["ctl"], conns["mon"]
+        # What the guest writes on ttyS1 goes to `bus_listener` when one is set (a polled BMS).
+        self.bus_listener = None
         threading.Thread(target=self._drain, args=(self.bus,), daemon=True).start()
         self.monitor = Monitor(self.mon_sock)
         self.monitor.start()
@@ -248,14 +309,17 @@ class Guest:
         self.feeder = Feeder(self.bus)
         self.feeder.start()
 
-    @staticmethod
-    def _drain(sock):
+    def _drain(self, sock):
         while True:
             try:
-                if not sock.recv(4096):
-                    return
+                data = sock.recv(4096)
             except OSError:
                 return
+            if not data:
+                return
+            listener = self.bus_listener
+            if listener:
+                listener(data)
 
     def _readline(self, timeout):
         deadline = time.monotonic() + timeout
@@ -673,6 +737,61 @@ class Run:
         return (f"PRE-ALARM high {t_pre - t0:.2f} s after 2.75 V, LOAD low {lead:.3f} s later "
                 f"(kernel trace: {klead:.4f} s); back {t_back - t1:.2f} s after recovery")
 
+    def jbd_uart(self):
+        """A JBD BMS polled on the real 8250 UART ([[battery]] source = "jbd", no [bus]): the bank
+        comes up on its answers; its cells, FET and silence act on the lines like an M8 battery's."""
+        g = self.g
+        self.stop_daemon("TERM")
+        g.feeder.enabled = False
+        peer = JBDPeer(g.bus)
+        g.bus_listener = peer.feed
+        try:
+            t_start, t_ready = self.start_daemon("/etc/smallbmsd/jbd.toml")
+            # After the start: the daemon's bias (pull-up) opens the contact, as in start-up.
+            time.sleep(0.3)
+            self.remote(True)
+            t_on = self.expect({LOAD: 1, CHARGER: 1, PRE: 0}, t_start, RECOVER_S + 10, "LOAD and CHARGER on from JBD answers")
+            # The status file is refreshed every 5 s: wait for one written after the first readings.
+            deadline = time.monotonic() + 12
+            while True:
+                status = json.loads(g.ok("cat /run/smallbmsd/status.json"))
+                link = (status.get("sources") or [{}])[0]
+                if link.get("readings", 0) > 0 or time.monotonic() > deadline:
+                    break
+                time.sleep(0.5)
+            check(status["bus"] is None, f"a file without [bus] has no bus entry: {status['bus']}")
+            check(link.get("device") == "/dev/ttyS1" and link.get("health") == "answering" and link.get("readings", 0) > 0
+                  and link.get("bad") == 0, f"status file link: {link}")
+            t0 = g.now()
+            with peer.lock:
+                peer.cells = [3300, 3810, 3300, 3300]
+            t_ovp = self.expect({CHARGER: 0, LED_RED: 1}, t0, CONFIRM_S + 5, "CHARGER off at 3.81 V from the JBD")
+            with peer.lock:
+                peer.cells = list(HEALTHY_MV)
+            self.expect({CHARGER: 1, LED_RED: 0}, g.now(), RECOVER_S + 5, "CHARGER back")
+            t1 = g.now()
+            with peer.lock:
+                peer.discharge_fet = False
+            t_pre = self.expect({PRE: 1}, t1, CONFIRM_S + 5, "PRE-ALARM on when the JBD's discharge FET is off")
+            with peer.lock:
+                peer.discharge_fet = True
+            self.expect({PRE: 0}, g.now(), RECOVER_S + 5, "PRE-ALARM clear with the FET back on")
+            t2 = g.now()
+            with peer.lock:
+                peer.answering = False
+            t_off = self.expect({LOAD: 0, CHARGER: 0, PRE: 1}, t2, COMMS_TIMEOUT_S + 5, "LOAD and CHARGER off when the JBD falls silent")
+            silent = t_off - t2
+            check(silent >= COMMS_TIMEOUT_S - 1.05, f"off {silent:.2f} s after the JBD fell silent, before comms_timeout_s - one poll")
+            _, log = g.sh(f"cat {self.log}")
+            check("stopped answering" in log, f"the journal does not say the BMS stopped answering: {log[-400:]!r}")
+            rc = self.stop_daemon("TERM")
+            check(rc == 0, f"exit status {rc} after SIGTERM")
+            return (f"READY {t_ready - t_start:.2f} s, LOAD+CHARGER on {t_on - t_start:.2f} s after start from "
+                    f"{peer.requests} JBD requests; CHARGER off {t_ovp - t0:.2f} s after 3.81 V; PRE-ALARM {t_pre - t1:.2f} s "
+                    f"after the discharge FET went off; LOAD+CHARGER off {silent:.2f} s after the BMS fell silent")
+        finally:
+            g.bus_listener = None
+
     def released_after(self, ev, off_level, before):
         """For each output: the last value it had before its release (`before`: the line values when
         the trace was cleared, then every write in the trace), checked against off_level."""
@@ -852,6 +971,7 @@ def main():
             ("sigkill-safe-state", run.sigkill_safe_state),
             ("missing-line", run.missing_line),
             ("active-low", run.active_low),
+            ("jbd-uart", run.jbd_uart),
         ]
         t_variant = time.monotonic()
         for name, fn in scenarios:
