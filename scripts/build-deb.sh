@@ -12,7 +12,8 @@
 #
 # Measured here (2 cores shared with up to three other builders): amd64 dpkg-buildpackage 139-380 s
 # (chroot once: 83-192 s). arm64 under qemu-user at nice 19: chroot once 241 + 1165 s; the release
-# build compiled 3 of 12 modules in about 45 min and was stopped: far too slow for CI, on demand only.
+# build linked the binary after 58 min and reached packing at 62 min (stopped there): far too slow
+# for CI, on demand only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
