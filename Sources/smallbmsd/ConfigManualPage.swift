@@ -40,16 +40,19 @@ enum ConfigManualPage {
             }
         }
         page.append(#".SH "[[battery]]""#)
-        page.append(
-            "One table per battery that has its own BMS, read by its own source: source = "
-                + reference.batterySources.map { "\\fB\"\(escaped($0))\"\\fR" }.joined(separator: ", ")
-                + ". These batteries are numbered after the [bus] adapter's, in file order; a file with [[battery]] tables"
-                + " and no [bus] table has no M8 adapter. At most \(reference.maximumBatteries) batteries in all. No two"
-                + " batteries, the bus adapter or the VE.Direct monitor may share a device. cells and comms_timeout_s"
-                + " default to [bus] cells_per_battery and [bus] comms_timeout_s; poll_interval_s is at most half of"
-                + " comms_timeout_s.")
-        page += [".TP", #"\fBsource\fR = \#(escaped(ListTextForManual.alternatives(reference.batterySources.map { "\"\($0)\"" })))"#,
-                 "Required. Messages call the second table's keys \\fIbattery[2].\\fR..."]
+        // Built line by line: one long concatenation is too much for Swift 6.0's type checker.
+        let sourceNames: [String] = reference.batterySources.map { "\\fB\"\(escaped($0))\"\\fR" }
+        let quotedSources: [String] = reference.batterySources.map { "\"\($0)\"" }
+        var intro = "One table per battery that has its own BMS, read by its own source: source = "
+        intro += sourceNames.joined(separator: ", ")
+        intro += ". These batteries are numbered after the [bus] adapter's, in file order; a file with [[battery]] tables"
+        intro += " and no [bus] table has no M8 adapter. At most \(reference.maximumBatteries) batteries in all. No two"
+        intro += " batteries, the bus adapter or the VE.Direct monitor may share a device. cells and comms_timeout_s"
+        intro += " default to [bus] cells_per_battery and [bus] comms_timeout_s; poll_interval_s is at most half of"
+        intro += " comms_timeout_s."
+        page.append(intro)
+        let sourceLine = #"\fBsource\fR = \#(escaped(ListTextForManual.alternatives(quotedSources)))"#
+        page += [".TP", sourceLine, "Required. Messages call the second table's keys \\fIbattery[2].\\fR..."]
         for key in reference.batteryKeys {
             // One entry per distinct form: most keys read alike for every source, `baud` does not.
             var groups: [(accepts: String, defaultValue: String, sources: [String])] = []
