@@ -69,7 +69,9 @@ let package = Package(
         .target(name: "JK", dependencies: ["BMSCore", "SerialBMS"]),
         .target(name: "Daly", dependencies: ["BMSCore", "SerialBMS"]),
         // TOML text -> validated settings, with file/key/line errors.
-        .target(name: "Config", dependencies: ["BMSCore", "SerialBMS", "JBD", "JK", "Daly", .product(name: "TOMLKit", package: "TOMLKit")]),
+        .target(
+            name: "Config",
+            dependencies: ["BMSCore", "SerialBMS", "JBD", "JK", "Daly", "VictronInstantReadout", .product(name: "TOMLKit", package: "TOMLKit")]),
         // Pure Victron Bluetooth Instant Readout: advertisement bytes + key -> readings (Lithium Battery
         // Smart) and state of charge (SmartShunt/BMV). AES-CTR is libcrypto's, through CCrypto, in one file
         // (LibCrypto.swift): pure computation, so the module stays free of I/O.
@@ -95,8 +97,15 @@ let package = Package(
             swiftSettings: libgpiodSwiftSettings + releaseWithoutRuntimeExclusivityChecks),
         // systemd: the journal, sd_notify and the watchdog, signals.
         .target(name: "Systemd", dependencies: ["CSystemd", "CLinux", "EdgeIO"]),
+        // Bluetooth LE advertisements through BlueZ over the D-Bus system bus (sd-bus, in BusConnection.swift).
+        .target(name: "Bluetooth", dependencies: ["CSystemd", "EdgeIO"]),
         // The status file and its JSON, for `smallbmsd status` and anyone's jq.
         .target(name: "Status", dependencies: ["BMSCore", "EdgeIO"]),
+        // Issue 15: incident files of the flight recorder (the directory, its size bound).
+        .target(name: "Recording", dependencies: ["Pipeline", "EdgeIO"]),
+        // Issue 15: the history database; SQLite through Debian's libsqlite3-dev, one Swift file.
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "History", dependencies: ["CSQLite", "BMSCore", "Pipeline", "EdgeIO"]),
         // Dashboards, still pure: a status report as Prometheus text and as Home Assistant MQTT messages.
         .target(name: "Dashboards", dependencies: ["BMSCore", "Status"]),
         .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
@@ -107,21 +116,22 @@ let package = Package(
             name: "Daemon",
             dependencies: [
                 "BMSCore", "M8Bus", "VEDirect", "SerialBMS", "JBD", "JK", "Daly", "Config", "Pipeline", "EdgeIO", "Devices",
-                "Systemd", "Status", "Dashboards", "BuildInfo",
+                "Systemd", "Status", "Dashboards", "BuildInfo", "Recording", "History", "Bluetooth", "VictronInstantReadout",
             ],
             swiftSettings: releaseWithoutRuntimeExclusivityChecks),
         .executableTarget(
             name: "smallbmsd",
             dependencies: [
                 "BMSCore", "M8Bus", "SerialBMS", "JBD", "JK", "Daly", "Config", "Pipeline", "EdgeIO", "Devices", "Systemd",
-                "Status", "Daemon", "Export", "BuildInfo", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Status", "Daemon", "Export", "BuildInfo", "Recording", "History",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "BMSCoreTests", dependencies: ["BMSCore", "M8Bus"]),
         .testTarget(name: "M8BusTests", dependencies: ["M8Bus"]),
         .testTarget(name: "VEDirectTests", dependencies: ["VEDirect"]),
         .testTarget(name: "VictronInstantReadoutTests", dependencies: ["VictronInstantReadout", "BMSCore"]),
-        .testTarget(name: "ConfigTests", dependencies: ["Config", "BMSCore"]),
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "BMSCore", "VictronInstantReadout"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "BMSCore", "M8Bus", "VEDirect", "Config"]),
         .testTarget(name: "CLITests", dependencies: ["smallbmsd", "M8Bus", "SerialBMS", "JBD", "JK", "Daly", "BMSCore"]),
         // The real binary on a pty, with a NOTIFY_SOCKET listener and simulated lines.
@@ -129,13 +139,16 @@ let package = Package(
             name: "DaemonTests",
             dependencies: [
                 "smallbmsd", "Daemon", "BMSCore", "Config", "M8Bus", "VEDirect", "SerialBMS", "JBD", "JK", "Daly", "EdgeIO",
-                "Devices", "Systemd", "Status",
-            ]),
+                "Devices", "Systemd", "Status", "Bluetooth", "VictronInstantReadout",
+            ],
+            exclude: ["MockBlueZ/driver.py"]),
         // The dashboards' text and messages; the exporter against a real mosquitto broker.
         .testTarget(name: "DashboardsTests", dependencies: ["Dashboards", "Status", "BMSCore"]),
         .testTarget(name: "ExportTests", dependencies: ["smallbmsd", "Export", "Dashboards", "Status", "BMSCore"]),
         // The edges: devices, systemd and the status file, each tested for real (ptys, sockets, files).
         .testTarget(name: "HardwareTests", dependencies: ["EdgeIO", "Devices", "Systemd", "Status", "BMSCore", "Config"]),
+        // Issue 15: the recorder's pure parts, the incident directory and the history database, for real.
+        .testTarget(name: "RecordingTests", dependencies: ["Recording", "History", "Pipeline", "BMSCore", "M8Bus", "Config", "EdgeIO", "smallbmsd"]),
         // Test helpers: reads ../shared/vectors/serial-bms.txt beside the repository; a session wired to a responder.
         .target(name: "SerialBMSVectors", dependencies: ["SerialBMS", "BMSCore"], path: "Tests/SerialBMSVectors"),
         .testTarget(name: "SerialBMSTests", dependencies: ["SerialBMS", "BMSCore"]),

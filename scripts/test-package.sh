@@ -35,6 +35,8 @@ if [ "${SMALLBMSD_PACKAGE_SKIP_TESTS:-}" = 1 ]; then
 else
     step "swift build --build-tests && swift test, Swift 6.0.3, no network"
     rm -rf "$build_chroot/work/src"
+    # What earlier test runs left in the chroot's /tmp (daemon folders, fake libraries).
+    rm -rf --one-file-system "$build_chroot/tmp/"smallbmsd-*
     mkdir -p "$build_chroot/work/src"
     git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf - | tar -C "$build_chroot/work/src" -xf -
     tests_started=$SECONDS

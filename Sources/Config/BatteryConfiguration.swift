@@ -14,14 +14,20 @@ public struct BatteryConfiguration: Sendable, Equatable {
     public var commsTimeout: Duration
     /// The UART of a polled BMS (`jbd`, `jk`, `daly`); nil for a source that is not serial.
     public var serial: SerialBatteryLink?
+    /// The Bluetooth address and key of a `victron-ble` battery; nil for the other sources.
+    public var bluetooth: BluetoothLink?
 
-    /// A battery; `serial` is required for the serial sources.
-    public init(number: Int, source: BatterySource, cells: Int, commsTimeout: Duration, serial: SerialBatteryLink?) {
+    /// A battery; `serial` is required for the serial sources, `bluetooth` for `victron-ble`.
+    public init(
+        number: Int, source: BatterySource, cells: Int, commsTimeout: Duration, serial: SerialBatteryLink?,
+        bluetooth: BluetoothLink? = nil
+    ) {
         self.number = number
         self.source = source
         self.cells = cells
         self.commsTimeout = commsTimeout
         self.serial = serial
+        self.bluetooth = bluetooth
     }
 }
 

@@ -12,11 +12,23 @@ public enum BatterySource: String, Sendable, Hashable, CaseIterable {
     case jk
     /// A Daly BMS on a UART, polled for 0x90 to 0x98.
     case daly
+    /// A Victron Lithium Battery Smart, read from its Bluetooth Instant Readout advertisements
+    /// through BlueZ (it has `address` and `key` or `key_file`).
+    case victronBLE = "victron-ble"
 
     /// Whether it is a BMS polled over a UART (it has `device`, `baud`, `poll_interval_s`).
     public var isSerial: Bool {
         switch self {
         case .jbd, .jk, .daly: true
+        case .victronBLE: false
+        }
+    }
+
+    /// Its own default `comms_timeout_s`, or nil for the bank's (`[bus] comms_timeout_s`).
+    public var defaultCommsTimeout: Duration? {
+        switch self {
+        case .jbd, .jk, .daly: nil
+        case .victronBLE: .milliseconds(Int64(VictronBLEBattery.defaultCommsTimeoutSeconds * 1000))
         }
     }
 
@@ -26,6 +38,7 @@ public enum BatterySource: String, Sendable, Hashable, CaseIterable {
         case .jbd: JBDProtocol.baud
         case .jk: JKProtocol.baud
         case .daly: DalyProtocol.baud
+        case .victronBLE: 0
         }
     }
 
@@ -35,6 +48,7 @@ public enum BatterySource: String, Sendable, Hashable, CaseIterable {
         case .jbd: JBDProtocol().supportedBauds
         case .jk: JKProtocol().supportedBauds
         case .daly: DalyProtocol().supportedBauds
+        case .victronBLE: []
         }
     }
 }

@@ -10,6 +10,8 @@ extension Configuration {
         if metrics != running.metrics { tables.append("[metrics]") }
         if vedirect != running.vedirect { tables.append("[vedirect]") }
         if batteries != running.batteries { tables.append("[[battery]]") }
+        if recorder != running.recorder { tables.append("[recorder]") }
+        if history != running.history { tables.append("[history]") }
         return tables
     }
 
@@ -22,8 +24,9 @@ extension Configuration {
             parts.append("\(busBatteryCount) × \(settings.cellsPerBattery)-cell batteries on \(bus.device) at \(bus.baud) baud")
         }
         for battery in batteries {
-            parts.append("battery \(battery.number): \(battery.cells)-cell \(battery.source.rawValue)\(battery.serial.map { " on \($0.device)" } ?? "")")
+            parts.append("battery \(battery.number): \(battery.cells)-cell \(battery.source.rawValue)\(battery.serial.map { " on \($0.device)" } ?? "")\(battery.bluetooth.map { " at \($0.address)" } ?? "")")
         }
+        if let link = vedirect?.bluetooth { parts.append("state of charge over Bluetooth from \(link.address)") }
         return (parts + ["GPIO chip \(gpio.chip)"]).joined(separator: ", ")
     }
 }

@@ -28,6 +28,13 @@ public struct Configuration: Sendable, Equatable {
     public var hasBusAdapter: Bool
     /// The `[[battery]]` tables, in file order: batteries numbered after the bus adapter's.
     public var batteries: [BatteryConfiguration]
+    /// What `check-config` and the daemon's start-up say about a valid file that may still not do
+    /// what the installer thinks (a key file others can read, a critical floor Bluetooth cannot see).
+    public var warnings: [String] = []
+    /// The flight recorder (`[recorder]`): incident files after a trip.
+    public var recorder: RecorderConfiguration = RecorderConfiguration()
+    /// The history database (`[history]`).
+    public var history: HistoryConfiguration = HistoryConfiguration()
 
     /// The status file's path when `[status] path` is not given.
     public static let defaultStatusPath = "/run/smallbmsd/status.json"

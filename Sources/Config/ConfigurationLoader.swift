@@ -13,7 +13,10 @@ public struct ConfigurationLoader {
     public static func load(path: String) throws(ConfigurationError) -> Configuration {
         switch ConfigurationFileReader.contents(ofFile: path) {
         case .success(let text):
-            return try parse(text, file: path)
+            var configuration = try parse(text, file: path)
+            // Key files are files too: read here, not in the pure parse.
+            try KeyFileReader.resolve(&configuration, file: path, lines: SourceLineIndex(text: text))
+            return configuration
         case .failure(let problem):
             throw ConfigurationError(file: path, problems: [ConfigurationProblem(key: nil, line: nil, message: problem.message)])
         }

@@ -1,3 +1,4 @@
+import VictronInstantReadout
 import BMSCore
 
 /// Every table and key of the file, their allowed values, and the order rules between them.
@@ -133,6 +134,41 @@ struct ConfigurationSchema {
                         if let device = value.text { configuration.vedirect?.device = device }
                     }
                 ),
+                // Over Bluetooth instead of the cable: the SmartShunt/BMV's address and key (record 0x02).
+                KeySpec(
+                    table: "vedirect", name: "address", rule: .bluetoothAddress,
+                    read: { $0.vedirect?.bluetooth.map { .text($0.address) } },
+                    write: { configuration, value in
+                        guard let address = value.text else { return }
+                        var link = configuration.vedirect?.bluetooth ?? BluetoothLink(address: "")
+                        link.address = address
+                        configuration.vedirect?.bluetooth = link
+                    }
+                ),
+                KeySpec(
+                    table: "vedirect", name: "key", rule: .secretKey,
+                    read: { configuration in
+                        guard let link = configuration.vedirect?.bluetooth, link.keyFile == nil else { return nil }
+                        return link.key.map { .text($0.redacted) }
+                    },
+                    write: { configuration, value in
+                        guard let text = value.text else { return }
+                        var link = configuration.vedirect?.bluetooth ?? BluetoothLink(address: "")
+                        link.key = try? InstantReadoutKey(hex: text)
+                        configuration.vedirect?.bluetooth = link
+                    }
+                ),
+                KeySpec(
+                    table: "vedirect", name: "key_file",
+                    rule: .text(meaning: "the path of a file holding the monitor's Instant Readout key, readable by smallbmsd only"),
+                    read: { $0.vedirect?.bluetooth?.keyFile.map { .text($0) } },
+                    write: { configuration, value in
+                        guard let path = value.text else { return }
+                        var link = configuration.vedirect?.bluetooth ?? BluetoothLink(address: "")
+                        link.keyFile = path
+                        configuration.vedirect?.bluetooth = link
+                    }
+                ),
                 .percent("soc_prealarm_pct", \.prealarmPercent),
                 .percent("soc_load_off_pct", \.loadOffPercent),
                 .percent("soc_load_on_pct", \.loadOnPercent),
@@ -145,7 +181,26 @@ struct ConfigurationSchema {
                 absentNote: "no VE.Direct monitor: no state-of-charge cut-off (rule 10)"
             )),
         ]
-        return tables
+        return tables + makeRecordingTables()
+    }
+
+    /// `[recorder]` and `[history]` (issue 15): what happened and when.
+    private static func makeRecordingTables() -> [TableSpec] {
+        [
+            TableSpec(name: "recorder", keys: [
+                .flag("recorder", "enabled", \.recorder.enabled),
+                .text("recorder", "directory", meaning: "the directory of the incident files", \.recorder.directory),
+                .duration("recorder", "window_s", 1...3600, \.recorder.window),
+                .duration("recorder", "after_s", 0...600, \.recorder.after),
+                .integer("recorder", "max_mb", .range(1...10_000), \.recorder.maxMegabytes),
+            ], optional: nil),
+            TableSpec(name: "history", keys: [
+                .flag("history", "enabled", \.history.enabled),
+                .text("history", "path", meaning: "the history database's path", \.history.path),
+                // Every flush is a SQLite transaction on the SD card: not more often than every 10 s.
+                .duration("history", "flush_s", 10...3600, \.history.flushInterval),
+            ], optional: nil),
+        ]
     }
 
     private static func makeBatteryKeys() -> [BatteryKeySpec] {
@@ -184,9 +239,38 @@ struct ConfigurationSchema {
                 write: { battery, value in if let cells = value.integer { battery.cells = cells } }
             ),
             // The range of [bus] comms_timeout_s, for the same reason: at least two poll periods.
+            // A victron-ble battery's own default is longer (VictronBLEBattery.defaultCommsTimeoutSeconds
+            // says why: advertisements are lost over the air).
             .seconds(
                 "comms_timeout_s", every, 2...60, minimumDecimals: 1,
-                default: { _, configuration in configuration.settings.commsTimeout }, \.commsTimeoutSetting),
+                default: { source, configuration in source.defaultCommsTimeout ?? configuration.settings.commsTimeout },
+                \.commsTimeoutSetting),
+            // A Lithium Battery Smart is known by its Bluetooth address.
+            BatteryKeySpec(
+                name: "address", sources: [.victronBLE],
+                rule: { _ in .bluetoothAddress },
+                defaultValue: { _, _ in nil },
+                read: { $0.bluetooth.map { .text($0.address) } },
+                write: { battery, value in if let address = value.text { battery.bluetooth?.address = address } }
+            ),
+            // The key, in the file (key) or apart from it (key_file, which the loader reads): one of the
+            // two, checked by the validator. Read back only redacted, so no printout shows it.
+            BatteryKeySpec(
+                name: "key", sources: [.victronBLE],
+                rule: { _ in .secretKey },
+                defaultValue: { _, _ in .text("") },
+                read: { battery in battery.bluetooth?.keyFile == nil ? battery.bluetooth?.key.map { .text($0.redacted) } : nil },
+                write: { battery, value in
+                    if let text = value.text { battery.bluetooth?.key = try? InstantReadoutKey(hex: text) }
+                }
+            ),
+            BatteryKeySpec(
+                name: "key_file", sources: [.victronBLE],
+                rule: { _ in .text(meaning: "the path of a file holding the battery's Instant Readout key (32 hex digits), readable by smallbmsd only") },
+                defaultValue: { _, _ in .text("") },
+                read: { $0.bluetooth?.keyFile.map { .text($0) } },
+                write: { battery, value in if let path = value.text { battery.bluetooth?.keyFile = path } }
+            ),
         ]
     }
 

@@ -1,3 +1,4 @@
+import VictronInstantReadout
 import BMSCore
 import TOMLKit
 
@@ -39,6 +40,30 @@ extension ConfigurationValidator {
             configuration.settings.cellsByBattery[battery.number] = battery.cells
             configuration.settings.commsTimeoutByBattery[battery.number] = battery.commsTimeout
         }
+        checkBluetoothAddresses(batteries)
+        let floor = 2600
+        if let critical = configuration.settings.criticalCellMillivolts, critical < floor,
+           let first = batteries.first(where: { $0.source == .victronBLE }) {
+            configuration.warnings.append(
+                "thresholds.critical_cell_v = \(DecimalText.format(Double(critical) / 1000, minimumDecimals: 2, maximumDecimals: 3)) cannot be seen "
+                    + "through Bluetooth: a Lithium Battery Smart's readout gives 2.60 V for every cell at or below 2.60 V, so battery \(first.number) "
+                    + "(victron-ble) never trips it; the under-voltage and pre-alarm trips (2.60 V and up) still act. Set it to 2.60 or more, or 0 to say it is off")
+        }
+    }
+
+    /// Two batteries cannot share one Bluetooth address: each advertisement belongs to one battery.
+    private mutating func checkBluetoothAddresses(_ batteries: [BatteryConfiguration]) {
+        let indexOffset = configuration.hasBusAdapter ? configuration.settings.batteryCount - batteries.count : 0
+        var seen: [String: Int] = [:]
+        for battery in batteries {
+            guard let address = battery.bluetooth?.address, !address.isEmpty else { continue }
+            if let earlier = seen[address] {
+                let path = BatteryKeySpec.path(battery: battery.number - indexOffset, key: "address")
+                report(path, "\(path) = \(TOMLText.quoted(address)) is battery \(earlier)'s address too: each Lithium Battery Smart has its own (bluetoothctl devices lists them)")
+            } else {
+                seen[address] = battery.number
+            }
+        }
     }
 
     /// One table; nil when it cannot make a battery (no valid source, a missing device).
@@ -62,8 +87,9 @@ extension ConfigurationValidator {
 
         var battery = BatteryConfiguration(
             number: number, source: source, cells: configuration.settings.cellsPerBattery,
-            commsTimeout: configuration.settings.commsTimeout,
-            serial: source.isSerial ? SerialBatteryLink(device: "", baud: source.defaultBaud) : nil)
+            commsTimeout: source.defaultCommsTimeout ?? configuration.settings.commsTimeout,
+            serial: source.isSerial ? SerialBatteryLink(device: "", baud: source.defaultBaud) : nil,
+            bluetooth: source == .victronBLE ? BluetoothLink(address: "") : nil)
         let keys = schema.batteryKeys.filter { $0.sources.contains(source) }
         var written: Set<String> = []
         var complete = true
@@ -83,10 +109,13 @@ extension ConfigurationValidator {
             case .refused(let reason):
                 refusedKeys.insert(path)
                 complete = false
-                report(path, "\(path) = \(TOMLText.render(value)) \(reason)")
+                // A secret is never echoed, not even a wrong one: it may be most of the right key.
+                let shown = key.rule(source).isSecret ? "(not shown)" : TOMLText.render(value)
+                report(path, "\(path) = \(shown) \(reason)")
             }
         }
-        for key in keys where !written.contains(key.name) && key.defaultValue(source, configuration) == nil {
+        // A key that is there but refused has its own message: not also "has no ...".
+        for key in keys where !written.contains(key.name) && table[key.name] == nil && key.defaultValue(source, configuration) == nil {
             complete = false
             report(tablePath, "\(tablePath) (battery \(number), source = \"\(source.rawValue)\") has no \(key.name): add \(key.name) = \(key.rule(source).expected)")
         }
@@ -96,7 +125,29 @@ extension ConfigurationValidator {
             report(BatteryKeySpec.path(battery: index, key: "poll_interval_s"),
                    "\(BatteryKeySpec.path(battery: index, key: "poll_interval_s")) (\(DecimalText.format(serial.pollInterval.secondsValue, minimumDecimals: 1, maximumDecimals: 3))) is more than half of comms_timeout_s (\(DecimalText.format(battery.commsTimeout.secondsValue, minimumDecimals: 1, maximumDecimals: 3))\(note)): one lost reply would then already be a fault; poll faster or allow a longer comms_timeout_s")
         }
+        if source == .victronBLE, !checkBluetoothBattery(battery, table: table, index: index) { complete = false }
         return complete ? battery : nil
+    }
+
+    /// What a `victron-ble` table needs beyond its keys' own rules: exactly one of `key` and
+    /// `key_file`, and at most the 8 cells the readout carries.
+    private mutating func checkBluetoothBattery(_ battery: BatteryConfiguration, table: TOMLTable, index: Int) -> Bool {
+        let tablePath = BatteryKeySpec.tablePath(battery: index)
+        let hasKey = table["key"] != nil
+        let hasKeyFile = table["key_file"] != nil
+        var fine = true
+        if !hasKey && !hasKeyFile {
+            fine = false
+            report(tablePath, "\(tablePath) (battery \(battery.number), source = \"victron-ble\") has no key: add key = \"<32 hex digits>\" or key_file = \"/etc/smallbmsd/battery\(battery.number).key\" (the battery's Instant Readout key, VictronConnect: Product info -> Instant readout details)")
+        } else if hasKey && hasKeyFile {
+            fine = false
+            report(BatteryKeySpec.path(battery: index, key: "key_file"), "\(tablePath) has both key and key_file: keep one (key_file keeps the secret out of this file)")
+        }
+        if battery.cells > SmartLithiumRecord.cellCount {
+            fine = false
+            report(BatteryKeySpec.path(battery: index, key: "cells"), "\(BatteryKeySpec.path(battery: index, key: "cells")) = \(battery.cells): a Lithium Battery Smart's Bluetooth readout carries at most \(SmartLithiumRecord.cellCount) cells (4 for 12.8 V, 8 for 25.6 V)")
+        }
+        return fine
     }
 
     private mutating func reportUnknownBatteryKey(_ name: String, path: String, source: BatterySource, keys: [BatteryKeySpec]) {

@@ -32,8 +32,24 @@ struct ConfigurationValidator {
     mutating func validate(_ root: TOMLTable) {
         checkTable(root, named: nil)
         checkBatteries(batteryValue, sawBusTable: seenTables.contains("bus"))
+        checkBluetoothMonitor()
         checkOrder()
         checkLineSharing()
+    }
+
+    /// `[vedirect]` over Bluetooth: an `address` and exactly one of `key` and `key_file`.
+    private mutating func checkBluetoothMonitor() {
+        guard let link = configuration.vedirect?.bluetooth else { return }
+        let hasKey = writtenKeys.contains("vedirect.key") || refusedKeys.contains("vedirect.key")
+        let hasKeyFile = writtenKeys.contains("vedirect.key_file") || refusedKeys.contains("vedirect.key_file")
+        if link.address.isEmpty, !refusedKeys.contains("vedirect.address") {
+            report("vedirect", "[vedirect] has a key for Bluetooth but no address: add address = \"AA:BB:CC:DD:EE:FF\", the SmartShunt or BMV's Bluetooth address")
+        }
+        if !hasKey && !hasKeyFile {
+            report("vedirect.address", "[vedirect] is read over Bluetooth (address is set) but has no key: add key = \"<32 hex digits>\" or key_file = PATH (VictronConnect: Product info -> Instant readout details)")
+        } else if hasKey && hasKeyFile {
+            report("vedirect.key_file", "[vedirect] has both key and key_file: keep one")
+        }
     }
 
     // MARK: Tables and keys
@@ -70,7 +86,9 @@ struct ConfigurationValidator {
             writtenKeys.insert(key.path)
         case .refused(let reason):
             refusedKeys.insert(key.path)
-            report(key.path, "\(key.path) = \(TOMLText.render(value)) \(reason)")
+            // A secret is never echoed, not even a wrong one: it may be most of the right key.
+            let shown = key.rule.isSecret ? "(not shown)" : TOMLText.render(value)
+            report(key.path, "\(key.path) = \(shown) \(reason)")
         }
     }
 

@@ -1,3 +1,4 @@
+import VictronInstantReadout
 import TOMLKit
 
 /// What a key accepts: the TOML type, the allowed values, and how to say both in a message.
@@ -11,6 +12,11 @@ enum ValueRule {
     case flag
     /// A line name (string) or a line offset (integer).
     case line
+    /// A secret: an Instant Readout key, 32 hex digits. Never echoed in a message, never printed
+    /// (its key's `read` gives the redacted form).
+    case secretKey
+    /// A Bluetooth address, six hex pairs with colons (`F4:12:34:56:78:9A`).
+    case bluetoothAddress
 
     /// The largest line offset accepted: far above any real chip, low enough for libgpiod's `unsigned int`.
     static let maximumLineOffset = 65535
@@ -76,7 +82,35 @@ enum ValueRule {
                 return .refused("is out of range: a line offset is 0 to \(Self.maximumLineOffset) \(defaultNote)")
             }
             return .accepted(.line(.offset(offset)))
+
+        case .secretKey:
+            guard let text = value.string else { return .refused("has the wrong type: expected \(expected)") }
+            do throws(InstantReadoutKeyError) {
+                _ = try InstantReadoutKey(hex: text)
+            } catch {
+                return .refused("is not a key: \(error)")
+            }
+            return .accepted(.text(text))
+
+        case .bluetoothAddress:
+            guard let text = value.string else { return wrongType }
+            guard Self.isBluetoothAddress(text) else {
+                return .refused("is not a Bluetooth address: expected \(expected)")
+            }
+            return .accepted(.text(text.uppercased()))
         }
+    }
+
+    /// Whether this value must never appear in a message or printout.
+    var isSecret: Bool {
+        if case .secretKey = self { return true }
+        return false
+    }
+
+    /// `AA:BB:CC:DD:EE:FF`, either case.
+    static func isBluetoothAddress(_ text: String) -> Bool {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        return parts.count == 6 && parts.allSatisfy { $0.count == 2 && $0.allSatisfy(\.isHexDigit) }
     }
 
     /// What the key expects, type first: `an integer 1 to 20`, `true or false`.
@@ -88,6 +122,9 @@ enum ValueRule {
         case .choice(let choices): ListText.alternatives(choices.map(TOMLText.quoted))
         case .flag: "true or false"
         case .line: "a line name such as \"GPIO17\" or a line offset (an integer 0 to \(Self.maximumLineOffset))"
+        case .secretKey:
+            "a string of 32 hex digits: the device's Instant Readout key (VictronConnect: Product info -> Instant readout details)"
+        case .bluetoothAddress: "a string such as \"F4:12:34:56:78:9A\" (bluetoothctl devices, or VictronConnect: Product info)"
         }
     }
 

@@ -33,6 +33,7 @@ public final class Daemon: SourceContext, DaemonState {
     private var nextHeartbeat: Duration = .zero
     private var readySent = false
     private var exitStatus: Int32?
+    public private(set) var exitCause: String?
     private(set) var startedAtReal: Duration = .zero
     private let stopPipe: (read: Int32, write: Int32)
     /// This turn's instant, read once after `poll` returned.
@@ -149,6 +150,7 @@ public final class Daemon: SourceContext, DaemonState {
             let token = descriptors.ready(index).token
             if token == Self.stopToken {
                 try? NonBlockingPipe.drain(stopPipe.read)
+                exitCause = exitCause ?? "stop requested"
                 exitStatus = exitStatus ?? 0
                 return
             }
@@ -159,6 +161,7 @@ public final class Daemon: SourceContext, DaemonState {
                 switch request {
                 case .stop:
                     eventLog.log(.notice, "stop requested by signal")
+                    exitCause = exitCause ?? "stop requested by signal"
                     exitStatus = exitStatus ?? 0
                 case .reload:
                     reload()
@@ -260,6 +263,7 @@ public final class Daemon: SourceContext, DaemonState {
     /// A fatal error at an edge: log it, drive what can be driven OFF (at shutdown), exit non-zero.
     public func fail(_ message: String) {
         eventLog.log(.error, "\(message); driving every output OFF and exiting")
+        exitCause = exitCause ?? message
         exitStatus = 1
     }
 }

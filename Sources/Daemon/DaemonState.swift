@@ -16,4 +16,7 @@ public protocol DaemonState: AnyObject {
     /// The whole status report: outputs, batteries, every source's link and counters.
     /// `stopping` reports every output OFF and released.
     func statusReport(stopping: Bool) -> StatusReport
+    /// Why the daemon is stopping, once it is (`stop requested by signal`, or the fatal error
+    /// that stopped it); nil while it runs. The history records it with the run.
+    var exitCause: String? { get }
 }

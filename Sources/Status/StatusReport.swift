@@ -37,6 +37,8 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var sources: [SourceLink]?
     /// The VE.Direct battery monitor (`[vedirect]`, rule 10), or nil when none is configured.
     public var monitor: Monitor?
+    /// The Bluetooth readout (`victron-ble` batteries, a SmartShunt over Bluetooth), or nil when none is configured.
+    public var bluetooth: Bluetooth?
 
     /// The remote input's level, written `"on"` / `"off"`.
     public enum Remote: String, Codable, Sendable, Hashable {
@@ -306,7 +308,7 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public init(
         version: String, pid: Int, updated: String, uptimeSeconds: Double, remote: Remote,
         started: Bool, fault: String?, outputs: Outputs, batteries: [Battery], bus: Bus?, monitor: Monitor? = nil,
-        sources: [SourceLink]? = nil
+        sources: [SourceLink]? = nil, bluetooth: Bluetooth? = nil
     ) {
         self.version = version
         self.pid = pid
@@ -320,6 +322,7 @@ public struct StatusReport: Codable, Sendable, Equatable {
         self.bus = bus
         self.monitor = monitor
         self.sources = sources
+        self.bluetooth = bluetooth
     }
 
     /// Writes nil as `null` (synthesized coding would leave the key out).
@@ -337,12 +340,13 @@ public struct StatusReport: Codable, Sendable, Equatable {
         try container.encode(bus, forKey: .bus)
         try container.encode(monitor, forKey: .monitor)
         try container.encode(sources, forKey: .sources)
+        try container.encode(bluetooth, forKey: .bluetooth)
     }
 
     private enum CodingKeys: String, CodingKey {
         case version, pid, updated
         case uptimeSeconds = "uptime_s"
-        case remote, started, fault, outputs, batteries, bus, monitor, sources
+        case remote, started, fault, outputs, batteries, bus, monitor, sources, bluetooth
     }
 }
 

@@ -35,6 +35,9 @@ struct BMSSimulation {
         case .jbd: JBDResponder(pack: pack)
         case .jk: JKResponder(pack: pack)
         case .daly: DalyResponder(pack: pack)
+        case .victronBLE:
+            // SimulateCommand accepts serial protocols only.
+            preconditionFailure("victron-ble has no serial responder")
         }
     }
 

@@ -20,6 +20,7 @@ struct CheckConfigCommand: ParsableCommand {
         do {
             let configuration = try ConfigurationLoader.load(path: config)
             print("# \(config): valid. Effective settings (defaults filled in):")
+            for warning in configuration.warnings { print("# WARNING: \(warning)") }
             print(configuration.effectiveSettingsText())
         } catch {
             printError("\(error)")

@@ -55,6 +55,9 @@ struct DemoCommand: ParsableCommand {
         configuration.bus.device = pseudoTerminal.slavePath
         configuration.settings.batteryCount = batteries
         configuration.gpio.chip = GPIOConfiguration.simulatedChip
+        // A simulated bank: nothing of it belongs in the real bank's incidents or history.
+        configuration.recorder.enabled = false
+        configuration.history.enabled = false
         configuration.gpio.outputs = GPIOConfiguration.defaultOutputs
         configuration.gpio.outputs[.ledLoad] = OutputLineConfiguration(line: .name("GPIO23"), activeLow: false)
         configuration.gpio.outputs[.ledTempOVP] = OutputLineConfiguration(line: .name("GPIO24"), activeLow: false)

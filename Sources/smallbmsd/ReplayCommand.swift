@@ -18,15 +18,17 @@ struct ReplayCommand: ParsableCommand {
               T                 nothing happens; time advances to T
             Blank lines and lines starting with # are skipped. The rules are the daemon's own code;
             timers fire exactly when due, also between two lines. All outputs start off.
+            An incident file of the flight recorder (`smallbmsd incidents`) may be named without its
+            directory, and brings its own settings: without --config, those apply.
             Exit status: 0 done, 1 the log or config could not be read, 2 a malformed line.
             """
     )
 
-    @Argument(help: ArgumentHelp("The recorded log.", valueName: "file"))
+    @Argument(help: ArgumentHelp("The recorded log, or an incident's name in [recorder] directory.", valueName: "file"))
     var file: String
 
     @Option(name: .shortAndLong, help: ArgumentHelp(
-        "The config file whose thresholds apply (default: \(defaultConfigPath) if it exists, else the built-in defaults).",
+        "The config file whose thresholds apply (default: an incident's own, else \(defaultConfigPath) if it exists, else the built-in defaults).",
         valueName: "path"))
     var config: String?
 
@@ -34,11 +36,12 @@ struct ReplayCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let settings = try loadSettings()
+        let file = try resolvedFile()
         guard let data = FileManager.default.contents(atPath: file) else {
             printError("smallbmsd replay: cannot read \(file): \(FileManager.default.fileExists(atPath: file) ? "permission denied" : "no such file")")
             throw ExitCode(1)
         }
+        let settings = try loadSettings(incident: IncidentHeader(parsing: data.prefix(65_536)), file: file)
         var runner = ReplayRunner(settings: settings)
         let format: ReplayFormat = json ? .json : .text
         var output = ""
@@ -61,7 +64,26 @@ struct ReplayCommand: ParsableCommand {
         printError("replayed \(runner.linesRead) lines, \(millisecondsText(runner.time.sinceOrigin)) s of log: \(counters.sentences) sentences, \(counters.bad) bad, \(counters.repeats) repeats, \(counters.foreign) foreign, \(runner.foreignBatterySentences) from batteries above the configured count")
     }
 
-    private func loadSettings() throws -> Settings {
+    /// `file` itself, or, when there is no such file and it names no directory, the incident of
+    /// that name in [recorder] directory.
+    private func resolvedFile() throws -> String {
+        guard !FileManager.default.fileExists(atPath: file), !file.contains("/") else { return file }
+        let directory = try ConfiguredPaths.configuration(named: config, command: "replay").recorder.directory
+        let candidate = directory + "/" + file
+        return FileManager.default.fileExists(atPath: candidate) ? candidate : file
+    }
+
+    private func loadSettings(incident: IncidentHeader?, file: String) throws -> Settings {
+        if config == nil, let incident, !incident.settingsText.isEmpty {
+            do {
+                let settings = try ConfigurationLoader.parse(incident.settingsText, file: "\(file) (its #| settings)").settings
+                printError("smallbmsd replay: the settings in effect at the incident (its header); --config chooses others")
+                return settings
+            } catch {
+                printError("\(error)")
+                throw ExitCode(1)
+            }
+        }
         let path = config ?? (FileManager.default.fileExists(atPath: defaultConfigPath) ? defaultConfigPath : nil)
         guard let path else {
             printError("smallbmsd replay: no config file given and \(defaultConfigPath) absent: using the built-in defaults")

@@ -34,6 +34,7 @@ struct RunCommand: ParsableCommand {
         if let hang = ProcessInfo.processInfo.environment["SMALLBMSD_TEST_HANG_LOOP_AFTER_S"], let seconds = Double(hang) {
             options.hangLoopAfter = .seconds(seconds)
         }
+        for warning in configuration.warnings { journal.log(.warning, "config: \(warning)") }
         let daemon = Daemon(configuration: configuration, options: options, log: journal)
         let status = daemon.run()
         if status != 0 { throw ExitCode(status) }

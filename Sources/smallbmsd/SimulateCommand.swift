@@ -60,8 +60,9 @@ struct SimulateCommand: ParsableCommand {
         }
         guard (1...20).contains(batteries) else { throw ValidationError("--batteries must be 1 to 20") }
         if `protocol` != "m8" {
-            guard let source = BatterySource(rawValue: `protocol`) else {
-                throw ValidationError("unknown protocol \"\(`protocol`)\": one of m8, \(BatterySource.allCases.map(\.rawValue).joined(separator: ", "))")
+            let serial = BatterySource.allCases.filter(\.isSerial)
+            guard let source = BatterySource(rawValue: `protocol`), source.isSerial else {
+                throw ValidationError("unknown protocol \"\(`protocol`)\": one of m8, \(serial.map(\.rawValue).joined(separator: ", ")) (victron-ble batteries advertise over Bluetooth, not on a serial port)")
             }
             guard batteries == 1 else { throw ValidationError("--batteries: a BMS is one battery (run one simulate per port)") }
             guard (4...32).contains(cells) else { throw ValidationError("--cells must be 4 to 32 for a BMS") }

@@ -18,6 +18,7 @@ struct SmallBMSD: ParsableCommand {
         subcommands: [
             RunCommand.self, CheckConfigCommand.self, SafeStateCommand.self, StatusCommand.self,
             ReplayCommand.self, SimulateCommand.self, DemoCommand.self, ExportCommand.self, ManualCommand.self,
+            IncidentsCommand.self, HistoryCommand.self, HistorySoakCommand.self,
         ],
         defaultSubcommand: RunCommand.self
     )

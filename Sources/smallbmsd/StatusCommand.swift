@@ -107,6 +107,16 @@ enum StatusSummary {
             let charge = monitor.stateOfChargePercent.map { "SoC \(percentText($0))" } ?? "no SoC yet"
             lines.append("VE.Direct \(monitor.device) \(monitor.isOpen ? "open" : "CLOSED"): \(charge), \(monitor.blocks) blocks, \(monitor.bad) bad")
         }
+        if let bluetooth = report.bluetooth {
+            let state = bluetooth.discovering ? "discovering" : "NOT discovering"
+            lines.append("Bluetooth \(bluetooth.adapter ?? "(no adapter)") \(state)")
+            for device in bluetooth.devices {
+                let who = device.battery.map { "battery \($0)" } ?? "SoC monitor"
+                lines.append(
+                    "  \(who) \(device.address) key \(device.key): \(device.advertisements) advertisements, \(device.decrypted) decrypted, "
+                        + "\(device.repeats) repeats, \(device.bad) bad, \(device.wrongKey) wrong key")
+            }
+        }
         return lines.joined(separator: "\n")
     }
 

@@ -19,7 +19,8 @@ struct CheckConfigCommandTests {
 
     @Test func samplesFolder_hasTheBusAndEveryProtocolSample() {
         #expect(Self.samples == [
-            "config/smallbmsd-daly.toml", "config/smallbmsd-jbd.toml", "config/smallbmsd-jk.toml", "config/smallbmsd.toml",
+            "config/smallbmsd-daly.toml", "config/smallbmsd-jbd.toml", "config/smallbmsd-jk.toml",
+            "config/smallbmsd-victron-ble.toml", "config/smallbmsd.toml",
         ])
     }
 
@@ -67,5 +68,21 @@ struct CheckConfigCommandTests {
         let result = try BinaryRunner.run(["check-config", "--config", "/nonexistent/smallbmsd.toml"])
         #expect(result.status == 1)
         #expect(result.standardError.contains("/nonexistent/smallbmsd.toml"))
+    }
+}
+
+@Suite("smallbmsd check-config with Bluetooth batteries, the real binary")
+struct CheckConfigBluetoothTests {
+    @Test func bluetoothSample_isValid_andPrintsNoKey() throws {
+        let result = try BinaryRunner.run(["check-config", "--config", "config/smallbmsd-victron-ble.toml"])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput.contains("valid"))
+        #expect(result.standardOutput.contains("source = \"victron-ble\""))
+        let sample = try String(contentsOfFile: "config/smallbmsd-victron-ble.toml", encoding: .utf8)
+        // Every key the sample writes (32 hex digits in quotes) is absent from the output.
+        let keys = sample.split(separator: "\"").filter { $0.count == 32 && $0.allSatisfy(\.isHexDigit) }
+        #expect(keys.count == 2)
+        for key in keys { #expect(!result.standardOutput.contains(key) && !result.standardError.contains(key)) }
+        #expect(result.standardOutput.components(separatedBy: "key = \"").count - 1 == 2, "\(result.standardOutput)")
     }
 }

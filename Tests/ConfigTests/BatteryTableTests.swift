@@ -83,7 +83,7 @@ struct BatteryTableTests {
         let problem = try #require(onlyProblem("[[battery]]\nsource = \"jbb\"\ndevice = \"/dev/ttyUSB1\"\n"))
         #expect(problem.key == "battery[1].source")
         #expect(problem.line == 2)
-        #expect(problem.message == "battery[1].source = \"jbb\" is not allowed: allowed \"jbd\", \"jk\" or \"daly\" (default none); did you mean \"jbd\"?")
+        #expect(problem.message == "battery[1].source = \"jbb\" is not allowed: allowed \"jbd\", \"jk\", \"daly\" or \"victron-ble\" (default none); did you mean \"jbd\"?")
     }
 
     @Test func missingSourceAndMissingDevice_eachSaidWithTheTableLine() throws {

@@ -41,7 +41,7 @@ struct RefusalTests {
         let problem = try #require(onlyProblem("[bus]\nbatteries = 2\n[thresholdz]\nconfirm_s = 1.0\n"))
         #expect(problem.key == "thresholdz")
         #expect(problem.line == 3)
-        #expect(problem.message == "unknown table [thresholdz] (known tables: bus, thresholds, gpio, remote, status, metrics, vedirect; did you mean [thresholds]?)")
+        #expect(problem.message == "unknown table [thresholdz] (known tables: bus, thresholds, gpio, remote, status, metrics, vedirect, recorder, history; did you mean [thresholds]?)")
     }
 
     @Test func refusesUnknownSubTable() throws {

@@ -69,10 +69,18 @@ struct ProtocolSampleFileTests {
         #expect(configuration.settings.commsTimeout(ofBattery: 3) == .seconds(5))
     }
 
-    @Test func everyBatteryKey_isDocumentedInTheJBDSample() throws {
+    @Test func everySerialBatteryKey_isDocumentedInTheJBDSample() throws {
         let text = try String(contentsOfFile: sample("jbd"), encoding: .utf8)
-        for key in ConfigurationSchema().batteryKeys {
+        for key in ConfigurationSchema().batteryKeys where key.sources.contains(.jbd) {
             #expect(text.contains("\n\(key.name) = "), "\(key.name) not in the JBD sample")
+        }
+    }
+
+    @Test func everyBluetoothBatteryKey_isDocumentedInTheVictronBLESample() throws {
+        let text = try String(contentsOfFile: sample("victron-ble"), encoding: .utf8)
+        for key in ConfigurationSchema().batteryKeys where key.sources.contains(.victronBLE) {
+            // key_file is shown commented out: a battery has key or key_file, not both.
+            #expect(text.contains("\n\(key.name) = ") || text.contains("\n# \(key.name) = "), "\(key.name) not in the victron-ble sample")
         }
     }
 }

@@ -18,6 +18,11 @@ final class DaemonHarness: @unchecked Sendable {
     let statusPath: String
     let busLink: String
     let stderrPath: String
+    /// The flight recorder's directory and the history database, in the folder (never /var/lib).
+    let incidentsPath: String
+    let historyPath: String
+    /// Extra `[recorder]` lines (`window_s = 3`).
+    let recorderLines: String
     private(set) var master: Int32 = -1
     private var slave: Int32 = -1
     private var monitorMaster: Int32 = -1
@@ -47,13 +52,16 @@ final class DaemonHarness: @unchecked Sendable {
     }
 
     /// `thresholds` are extra `[thresholds]` lines; timings are short so the tests are too.
-    init(thresholds: String = "", environment: [String: String] = [:]) throws {
+    init(thresholds: String = "", recorder: String = "", environment: [String: String] = [:]) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("smallbmsd-daemon-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         configPath = folder.appendingPathComponent("smallbmsd.toml").path
         statusPath = folder.appendingPathComponent("status.json").path
         busLink = folder.appendingPathComponent("bus").path
         stderrPath = folder.appendingPathComponent("stderr.log").path
+        incidentsPath = folder.appendingPathComponent("incidents").path
+        historyPath = folder.appendingPathComponent("history.db").path
+        recorderLines = recorder
         let notifyPath = folder.appendingPathComponent("notify").path
 
         notifySocket = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
@@ -109,6 +117,11 @@ final class DaemonHarness: @unchecked Sendable {
             mode = "always-on"
             [status]
             path = "\(statusPath)"
+            [recorder]
+            directory = "\(incidentsPath)"
+            \(recorderLines)
+            [history]
+            path = "\(historyPath)"
             \(extra)
             """
         try text.write(toFile: configPath, atomically: true, encoding: .utf8)

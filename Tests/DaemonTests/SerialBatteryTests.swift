@@ -55,6 +55,10 @@ struct SerialBatteryTests {
                 chip = "simulated"
                 [remote]
                 mode = "always-on"
+                [recorder]
+                directory = "\(daemon.incidentsPath)"
+                [history]
+                path = "\(daemon.historyPath)"
                 [status]
                 path = "\(daemon.statusPath)"
                 """

@@ -131,7 +131,8 @@ swift_module() {  # name kind sources...
         core) flags=(-swift-version 6) ;;
         testable) flags=(-swift-version 6 -enable-testing) ;;
         tomlkit) flags=(-swift-version 5 -suppress-warnings "${TOML_INCLUDES[@]}") ;;
-        config) flags=(-swift-version 6 "${TOML_INCLUDES[@]}") ;;
+        # Config knows InstantReadoutKey (victron-ble keys): VictronInstantReadout and its CCrypto map.
+        config) flags=(-swift-version 6 "${TOML_INCLUDES[@]}" "${CCRYPTO_INCLUDES[@]}") ;;
         crypto) flags=(-swift-version 6 -enable-testing "${CCRYPTO_INCLUDES[@]}") ;;
     esac
     step "$name" "$SWIFTC" "${SWIFT_COMMON[@]}" "${COVERAGE[@]}" "${flags[@]}" -module-name "$name" \
@@ -211,7 +212,7 @@ build_all() {
         "link m8-decoder $q_build/M8Bus.o $q_build/M8DecoderFuzz.o" \
         "link vedirect $q_build/VEDirect.o $q_build/VEDirectFuzz.o" \
         "link replay $q_build/BMSCore.o $q_build/M8Bus.o $q_build/VEDirect.o $q_build/Pipeline.o $q_build/ReplayFuzz.o" \
-        "link config $q_build/BMSCore.o $q_build/SerialBMS.o $q_build/JBD.o $q_build/JK.o $q_build/Daly.o $q_build/TOMLKit.o $q_build/Config.o $q_build/ConfigFuzz.o $q_build/ctoml-*.o -lstdc++" \
+        "link config $q_build/BMSCore.o $q_build/SerialBMS.o $q_build/JBD.o $q_build/JK.o $q_build/Daly.o $q_build/VictronInstantReadout.o $q_build/TOMLKit.o $q_build/Config.o $q_build/ConfigFuzz.o $q_build/ctoml-*.o -lstdc++ -lcrypto" \
         "link jbd $q_build/BMSCore.o $q_build/SerialBMS.o $q_build/JBD.o $q_build/JBDFuzz.o" \
         "link jk $q_build/BMSCore.o $q_build/SerialBMS.o $q_build/JK.o $q_build/JKFuzz.o" \
         "link daly $q_build/BMSCore.o $q_build/SerialBMS.o $q_build/Daly.o $q_build/DalyFuzz.o" \

@@ -302,7 +302,7 @@ enum GPIOD2ChildRun {
 struct GPIOD2FakeChild {
     static let scenario = ProcessInfo.processInfo.environment["SMALLBMSD_GPIOD2_SCENARIO"]
 
-    @Test(.enabled(if: scenario != nil))
+    @Test(.enabled(if: scenario != nil, "runs only as the child process a call-sequence test starts"))
     func run() throws {
         let scenario = try #require(GPIOD2FakeChild.scenario)
         // The child must be running the fake, or the scenario would drive a real chip.

@@ -31,15 +31,16 @@ private func jsonObject(_ value: some Encodable) throws -> [String: Any] {
 
 @Suite("StatusReport")
 struct StatusReportTests {
-    @Test("the keys are behaviour.md's, snake_case, plus fault, started, monitor and sources")
+    @Test("the keys are behaviour.md's, snake_case, plus fault, started, monitor, sources and bluetooth")
     func keysMatchSpec() throws {
         let object = try jsonObject(StatusReport.sample())
         #expect(Set(object.keys) == [
             "version", "pid", "updated", "uptime_s", "remote", "outputs", "batteries", "bus", "fault", "started", "monitor",
-            "sources",
+            "sources", "bluetooth",
         ])
         #expect(object["monitor"] is NSNull)
         #expect(object["sources"] is NSNull)
+        #expect(object["bluetooth"] is NSNull)
         let outputs = try #require(object["outputs"] as? [String: Any])
         #expect(Set(outputs.keys) == ["load", "charger", "prealarm", "led_load", "led_temp_ovp"])
         let load = try #require(outputs["load"] as? [String: Any])

@@ -122,12 +122,14 @@ trixie_remove() {
 }
 
 # Prints the build chroot for ARCH: minbase + the Build-Depends of debian/control + build-essential,
-# and on this machine's own architecture also lintian and what the tests need (libfaketime); kept
-# between runs and made again only when that package list changes.
+# and on this machine's own architecture also lintian and what the tests need (the list of
+# scripts/install-deps.sh: libfaketime, mosquitto, Prometheus' parser, dbusmock ...); kept between
+# runs and made again only when that package list changes.
 trixie_build_chroot() {
     local arch="$1"; shift
     set -- build-essential "$@"
-    [ "$arch" = "$(dpkg --print-architecture)" ] && set -- "$@" lintian libfaketime
+    # shellcheck disable=SC2046
+    [ "$arch" = "$(dpkg --print-architecture)" ] && set -- "$@" lintian $(bash scripts/install-deps.sh --print)
     local dir="$trixie_cache/trixie-$arch-build"
     local build_depends
     build_depends="$(sed -n '/^Build-Depends:/,/^[A-Z]/p' debian/control | sed '1s/^Build-Depends://; /^[A-Z]/d' \

@@ -58,6 +58,9 @@ public final class SerialBMSSource: ReadingSource {
             PollSession(
                 protocol: .daly, battery: battery.number, cells: battery.cells, pollInterval: serial.pollInterval,
                 replyTimeout: DalyProtocol().defaultReplyTimeout(baud: serial.baud))
+        case .victronBLE:
+            // Daemon.sources(for:) gives Bluetooth batteries to VictronBLESource; they have no UART.
+            preconditionFailure("battery \(battery.number) is victron-ble: it is read by VictronBLESource, not polled")
         }
     }
 
