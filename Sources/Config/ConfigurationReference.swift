@@ -34,9 +34,33 @@ public struct ConfigurationReference: Sendable {
         public let reason: String
     }
 
+    /// One key of a `[[battery]]` table, as each source that takes it accepts it.
+    public struct BatteryKey: Sendable {
+        /// The key within the table, e.g. `baud`.
+        public let name: String
+        /// Per source, in `batterySources` order.
+        public let forms: [BatteryKeyForm]
+    }
+
+    /// What a `[[battery]]` key accepts for one source, and its default there.
+    public struct BatteryKeyForm: Sendable {
+        /// `jbd`, `jk`, `daly`.
+        public let source: String
+        /// As check-config words it: `an integer 9600`.
+        public let accepts: String
+        /// The default as TOML (with an empty file's `[bus]`), or `none` for a required key.
+        public let defaultValue: String
+    }
+
     /// In the order of the sample file.
     public let tables: [Table]
     public let orderRules: [Order]
+    /// What `source` in a `[[battery]]` table accepts.
+    public let batterySources: [String]
+    /// The other keys of a `[[battery]]` table.
+    public let batteryKeys: [BatteryKey]
+    /// The most batteries a bank may have in all.
+    public let maximumBatteries = ConfigurationSchema.maximumBatteries
 
     public init() {
         let schema = ConfigurationSchema()
@@ -47,6 +71,15 @@ public struct ConfigurationReference: Sendable {
                 keys: table.keys.map { key in
                     Key(name: key.name, path: key.path, accepts: key.rule.expected, defaultValue: schema.defaultText(of: key))
                 })
+        }
+        batterySources = BatterySource.allCases.map(\.rawValue)
+        batteryKeys = schema.batteryKeys.map { key in
+            BatteryKey(name: key.name, forms: key.sources.map { source in
+                let rule = key.rule(source)
+                return BatteryKeyForm(
+                    source: source.rawValue, accepts: rule.expected,
+                    defaultValue: key.defaultValue(source, schema.defaults).map(rule.render) ?? "none")
+            })
         }
         orderRules = schema.orderRules.map { order in
             var rule = "\(Self.text(of: order.subject)) \(order.relation.text) \(Self.text(of: order.reference))"

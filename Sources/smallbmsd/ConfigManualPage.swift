@@ -39,6 +39,40 @@ enum ConfigManualPage {
                 ]
             }
         }
+        page.append(#".SH "[[battery]]""#)
+        // Built line by line: one long concatenation is too much for Swift 6.0's type checker.
+        let sourceNames: [String] = reference.batterySources.map { "\\fB\"\(escaped($0))\"\\fR" }
+        let quotedSources: [String] = reference.batterySources.map { "\"\($0)\"" }
+        var intro = "One table per battery that has its own BMS, read by its own source: source = "
+        intro += sourceNames.joined(separator: ", ")
+        intro += ". These batteries are numbered after the [bus] adapter's, in file order; a file with [[battery]] tables"
+        intro += " and no [bus] table has no M8 adapter. At most \(reference.maximumBatteries) batteries in all. No two"
+        intro += " batteries, the bus adapter or the VE.Direct monitor may share a device. cells and comms_timeout_s"
+        intro += " default to [bus] cells_per_battery and [bus] comms_timeout_s; poll_interval_s is at most half of"
+        intro += " comms_timeout_s."
+        page.append(intro)
+        let sourceLine = #"\fBsource\fR = \#(escaped(ListTextForManual.alternatives(quotedSources)))"#
+        page += [".TP", sourceLine, "Required. Messages call the second table's keys \\fIbattery[2].\\fR..."]
+        for key in reference.batteryKeys {
+            // One entry per distinct form: most keys read alike for every source, `baud` does not.
+            var groups: [(accepts: String, defaultValue: String, sources: [String])] = []
+            for form in key.forms {
+                if let index = groups.firstIndex(where: { $0.accepts == form.accepts && $0.defaultValue == form.defaultValue }) {
+                    groups[index].sources.append(form.source)
+                } else {
+                    groups.append((form.accepts, form.defaultValue, [form.source]))
+                }
+            }
+            for group in groups {
+                let which = group.sources.count == reference.batterySources.count
+                    ? "" : " (source \(ListTextForManual.alternatives(group.sources)))"
+                page += [
+                    ".TP",
+                    #"\fB\#(escaped(key.name))\fR\#(escaped(which)) = \#(escaped(group.accepts))"#,
+                    group.defaultValue == "none" ? "Required." : #"Default: \fB\#(escaped(group.defaultValue))\fR."#,
+                ]
+            }
+        }
         page.append(".SH ORDER RULES")
         page.append("Besides its own range, each of these must hold between the settings in effect:")
         for order in reference.orderRules {
@@ -71,5 +105,13 @@ extension String {
             if character == target { result += replacement } else { result.append(character) }
         }
         return result
+    }
+}
+
+/// `a, b or c`, as the rest of the page words lists.
+enum ListTextForManual {
+    static func alternatives(_ items: [String]) -> String {
+        guard items.count > 1, let last = items.last else { return items.first ?? "" }
+        return items.dropLast().joined(separator: ", ") + " or " + last
     }
 }

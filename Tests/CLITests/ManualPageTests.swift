@@ -22,6 +22,17 @@ struct ManualPageTests {
         }
     }
 
+    @Test func configPage_hasTheBatteryTable_withEveryKeyAndEachSourcesBaud() throws {
+        let manual = try BinaryRunner.run(["manual", "config"])
+        #expect(manual.status == 0, "\(manual.standardError)")
+        let page = manual.standardOutput.replacingOccurrences(of: "\\-", with: "-")
+        #expect(page.contains(".SH \"[[battery]]\""))
+        for key in ["source", "device", "baud", "poll_interval_s", "cells", "comms_timeout_s"] {
+            #expect(page.contains("\\fB\(key)\\fR"), "no \(key) in the [[battery]] section")
+        }
+        #expect(page.contains("\\fBbaud\\fR (source jk) = an integer 115200"))
+    }
+
     @Test func configPage_namesEveryKeyWithItsDefault() throws {
         // A config with every optional table present, so check-config prints every key.
         let path = try BinaryRunner.temporaryFile(

@@ -52,6 +52,20 @@ struct PrometheusTextTests {
         #expect(withMonitor.contains("smallbmsd_state_of_charge_ratio 0.645"))
     }
 
+    @Test func polledBatteries_withoutABus_haveTheirOwnSourceSamples_andNoM8Bus() {
+        var report = SampleReports.bank()
+        report.bus = nil
+        report.sources = [StatusReport.SourceLink(
+            battery: 2, source: "jbd", device: "/dev/ttyUSB3", isOpen: false, health: "silent",
+            polls: 40, replies: 30, readings: 15, bad: 2, timeouts: 10, wrongRegister: 1)]
+        let text = lines(PrometheusText.render(report, running: true))
+        #expect(!text.contains { $0.contains("m8_bus") })
+        #expect(text.contains("smallbmsd_source_open{source=\"jbd\",battery=\"2\",device=\"/dev/ttyUSB3\"} 0"))
+        #expect(text.contains("smallbmsd_source_messages_total{source=\"jbd\",battery=\"2\",result=\"good\"} 30"))
+        #expect(text.contains("smallbmsd_source_messages_total{source=\"jbd\",battery=\"2\",result=\"timeout\"} 10"))
+        #expect(text.contains("smallbmsd_source_messages_total{source=\"jbd\",battery=\"2\",result=\"wrong_register\"} 1"))
+    }
+
     @Test func everySample_followsItsFamilysHelpAndType() {
         var declared: Set<Substring> = []
         for line in lines(PrometheusText.render(SampleReports.bank(withMonitor: true), running: false)) {
