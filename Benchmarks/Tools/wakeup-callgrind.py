@@ -27,6 +27,10 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from reaction import sentence  # noqa: E402  (the same encoder the reaction harness uses)
 
 
+# RECORDING=0 measures the loop alone, without the flight recorder and the history (on by default).
+RECORDING = os.environ.get("RECORDING", "1") != "0"
+
+
 def run(binary, folder, name, count, seconds=12.0):
     work = os.path.join(folder, name)
     os.makedirs(work)
@@ -47,6 +51,12 @@ chip = "simulated"
 mode = "always-on"
 [status]
 path = "{work}/status.json"
+[recorder]
+enabled = {"true" if RECORDING else "false"}
+directory = "{work}/incidents"
+[history]
+enabled = {"true" if RECORDING else "false"}
+path = "{work}/history.db"
 """)
     out = os.path.join(work, "callgrind.out")
     daemon = subprocess.Popen(
