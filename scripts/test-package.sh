@@ -39,6 +39,12 @@ else
     rm -rf --one-file-system "$build_chroot/tmp/"smallbmsd-*
     mkdir -p "$build_chroot/work/src"
     git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf - | tar -C "$build_chroot/work/src" -xf -
+    # The tests read the shared test vectors beside the repository (../shared/vectors), as on the host.
+    rm -rf "$build_chroot/work/shared"
+    if [ -d ../shared/vectors ]; then
+        mkdir -p "$build_chroot/work/shared"
+        cp -r ../shared/vectors "$build_chroot/work/shared/"
+    fi
     tests_started=$SECONDS
     # Resolving needs no network either: the mirror is a local path. As root, the tests that need a
     # non-root user (TIOCEXCL, permissions) skip themselves and print why.
