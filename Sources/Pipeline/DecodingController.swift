@@ -21,10 +21,14 @@ public struct DecodingController<Decoder: InputDecoder>: Sendable {
     public mutating func receive(_ bytes: UnsafeRawBufferPointer, at now: Instant) -> Decision {
         inputs.removeAll(keepingCapacity: true)
         decoder.decode(bytes, into: &inputs)
-        guard !inputs.isEmpty else { return controller.evaluate(at: now) }
+        return handle(inputs, at: now)
+    }
+
+    /// Several inputs that arrived at one instant, as one decision (an evaluation when there are none).
+    public mutating func handle(_ inputs: [Controller.Input], at now: Instant) -> Decision {
         var merged = DecisionMerger()
         for input in inputs { merged.add(controller.handle(input, at: now)) }
-        return merged.decision!
+        return merged.decision ?? controller.evaluate(at: now)
     }
 
     /// Feeds bytes received at `now` (convenience for arrays and strings' UTF-8).
@@ -42,9 +46,6 @@ public struct DecodingController<Decoder: InputDecoder>: Sendable {
     public mutating func evaluate(at now: Instant) -> Decision {
         controller.evaluate(at: now)
     }
-
-    /// Forgets a partial frame, e.g. after the device was reopened.
-    public mutating func resetDecoder() { decoder.reset() }
 }
 
 extension DecodingController where Decoder == M8InputDecoder {

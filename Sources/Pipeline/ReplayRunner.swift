@@ -65,9 +65,7 @@ public struct ReplayRunner: Sendable {
         inputs.removeAll(keepingCapacity: true)
         decoder.decode(bytes, into: &inputs)
         sourceDecoders[source] = decoder
-        var merged = DecisionMerger()
-        for input in inputs { merged.add(bus.handle(input, at: time)) }
-        return merged.decision ?? bus.evaluate(at: time)
+        return bus.handle(inputs, at: time)
     }
 
     private mutating func advance(to time: Instant, emit: (OutputChange) -> Void) {
