@@ -80,6 +80,11 @@ def percentile(sorted_values, fraction):
     return sorted_values[int(rank) - 1]
 
 
+# RECORDING=0 runs the daemon without the flight recorder and the history (both on by default,
+# as in the shipped config); either way their files live in the work folder, not in /var/lib.
+RECORDING = os.environ.get("RECORDING", "1") != "0"
+
+
 class Daemon:
     """One `smallbmsd run` on a fresh pty, with its lines log and a NOTIFY_SOCKET listener."""
 
@@ -111,6 +116,12 @@ chip = "simulated"
 mode = "always-on"
 [status]
 path = "{self.status}"
+[recorder]
+enabled = {"true" if RECORDING else "false"}
+directory = "{self.folder}/incidents"
+[history]
+enabled = {"true" if RECORDING else "false"}
+path = "{self.folder}/history.db"
 """)
         notify_path = os.path.join(self.folder, "notify")
         self.notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
@@ -561,7 +572,8 @@ def main():
     keep = os.environ.get("KEEP")
     folder = tempfile.mkdtemp(prefix="smallbmsd-reaction-", dir=base)
     try:
-        print(f"daemon {binary}; work folder {folder} (tmpfs like /run when /dev/shm is usable)")
+        print(f"daemon {binary}; work folder {folder} (tmpfs like /run when /dev/shm is usable); "
+              f"flight recorder and history {'on' if RECORDING else 'off (RECORDING=0)'}")
         print(f"part 1: {transitions} transitions of the LED temp/OVP line (fault on, fault off), "
               f"{cuts} critical-floor LOAD cuts")
         led, cut, floor = measure_reaction(binary, folder, transitions, cuts)

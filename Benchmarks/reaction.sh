@@ -11,7 +11,8 @@
 # A failed build is retried a minute later (someone may be mid-edit). SMALLBMSD_BIN=PATH skips
 # the build and measures that binary.
 # Environment: CUTS, LOAD_SECONDS, IDLE_SECONDS override the part sizes; KEEP=1 keeps the work
-# folder (lines log, daemon stderr, status file); BUILD_TRIES (default 3).
+# folder (lines log, daemon stderr, status file); BUILD_TRIES (default 3); RECORDING=0 runs the
+# daemon without the flight recorder and the history (on by default, their files in the work folder).
 # The last line is `reaction p50 X ms p99 Y ms max Z ms over N transitions`. Exits non-zero
 # only when the harness is broken (build failed, daemon died, no transition seen), never
 # because a figure is over budget: a slow machine is not a broken harness.
