@@ -614,7 +614,8 @@ def main():
         if len(r["went_off"]) == 0:
             print("  warning: the outputs did not go OFF when the bus fell silent")
         wakeups = r["idle_switches"] / r["idle_seconds"]
-        others = (r["idle_switches"] - r["idle_pings"]) / r["idle_seconds"]
+        # A ping sent just before the first reading is counted without its wake-up: never below 0.
+        others = max(0, r["idle_switches"] - r["idle_pings"]) / r["idle_seconds"]
         print(f"  bus idle: {r['idle_switches']} voluntary context switches in {r['idle_seconds']:.1f} s "
               f"({wakeups:.2f}/s), {r['idle_pings']} of them watchdog pings (WATCHDOG_USEC={WATCHDOG_USEC}): "
               f"{others:.2f}/s besides the watchdog   [budget <= {BUDGET_IDLE_WAKEUPS:g}/s: "
