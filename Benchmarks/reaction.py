@@ -85,6 +85,14 @@ def percentile(sorted_values, fraction):
 RECORDING = os.environ.get("RECORDING", "1") != "0"
 
 
+def recording_tables(folder):
+    """The config's [recorder] and [history] tables, on unless RECORDING=0, their files in FOLDER
+    (also used by Tools/wakeup-callgrind.py)."""
+    enabled = "true" if RECORDING else "false"
+    return (f'[recorder]\nenabled = {enabled}\ndirectory = "{folder}/incidents"\n'
+            f'[history]\nenabled = {enabled}\npath = "{folder}/history.db"\n')
+
+
 class Daemon:
     """One `smallbmsd run` on a fresh pty, with its lines log and a NOTIFY_SOCKET listener."""
 
@@ -116,13 +124,7 @@ chip = "simulated"
 mode = "always-on"
 [status]
 path = "{self.status}"
-[recorder]
-enabled = {"true" if RECORDING else "false"}
-directory = "{self.folder}/incidents"
-[history]
-enabled = {"true" if RECORDING else "false"}
-path = "{self.folder}/history.db"
-""")
+{recording_tables(self.folder)}""")
         notify_path = os.path.join(self.folder, "notify")
         self.notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         self.notify.bind(notify_path)

@@ -24,11 +24,9 @@ import time
 import tty
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from reaction import sentence  # noqa: E402  (the same encoder the reaction harness uses)
-
-
-# RECORDING=0 measures the loop alone, without the flight recorder and the history (on by default).
-RECORDING = os.environ.get("RECORDING", "1") != "0"
+# The same encoder and the same [recorder]/[history] tables the reaction harness uses: RECORDING=0
+# measures the loop alone, without the flight recorder and the history (on by default).
+from reaction import sentence, recording_tables  # noqa: E402
 
 
 def run(binary, folder, name, count, seconds=12.0):
@@ -51,13 +49,7 @@ chip = "simulated"
 mode = "always-on"
 [status]
 path = "{work}/status.json"
-[recorder]
-enabled = {"true" if RECORDING else "false"}
-directory = "{work}/incidents"
-[history]
-enabled = {"true" if RECORDING else "false"}
-path = "{work}/history.db"
-""")
+{recording_tables(work)}""")
     out = os.path.join(work, "callgrind.out")
     daemon = subprocess.Popen(
         ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", binary, "run", "--config", config],
