@@ -10,11 +10,8 @@
 #                                             Pi OS trixie with the Build-Depends installed (a Pi)
 # The .deb lands in .cache/debian/out-<arch>/ (path printed last). Needs root for the chroot.
 #
-# Measured here (2 cores shared with up to three other builders): amd64 dpkg-buildpackage 139-380 s
-# (chroot once: 83-192 s). arm64 under qemu-user at nice 19 (2026-12-02, otherwise quiet machine):
-# 1,935 s in all: debootstrap 190 s + Build-Depends 235 s (once), dpkg-buildpackage 1,504 s, the
-# arm64 binary's smoke test 1 s. On a busy machine the build took over an hour. CI already takes
-# about 32 min, so this runs on demand only.
+# Times measured on these 2-core machines are in debian/README.source (amd64 a few minutes; arm64
+# under qemu-user about 32 min, too long beside CI's, so it runs on demand only).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
