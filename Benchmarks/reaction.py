@@ -93,6 +93,31 @@ def recording_tables(folder):
             f'[history]\nenabled = {enabled}\npath = "{folder}/history.db"\n')
 
 
+def valgrind_bank(folder):
+    """A raw pty and a config for the valgrind tools (Tools/wakeup-callgrind.py, Tools/wakeup-footprint.py):
+    a 20 x 8-cell bank on the pty's slave (linked as FOLDER/bus), simulated lines, the status file and
+    recording_tables() in FOLDER. Returns (master, slave, config path); the caller closes both ends."""
+    master, slave = os.openpty()
+    tty.setraw(slave)
+    link = os.path.join(folder, "bus")
+    os.symlink(os.ttyname(slave), link)
+    config = os.path.join(folder, "smallbmsd.toml")
+    with open(config, "w") as f:
+        f.write(f"""[bus]
+device = "{link}"
+batteries = 20
+cells_per_battery = 8
+comms_timeout_s = 30.0
+[gpio]
+chip = "simulated"
+[remote]
+mode = "always-on"
+[status]
+path = "{folder}/status.json"
+{recording_tables(folder)}""")
+    return master, slave, config
+
+
 class Daemon:
     """One `smallbmsd run` on a fresh pty, with its lines log and a NOTIFY_SOCKET listener."""
 

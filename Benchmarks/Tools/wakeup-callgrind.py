@@ -21,35 +21,17 @@ import subprocess
 import sys
 import tempfile
 import time
-import tty
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-# The same encoder and the same [recorder]/[history] tables the reaction harness uses: RECORDING=0
+# The same encoder, and the bank and [recorder]/[history] tables (valgrind_bank) the reaction harness defines: RECORDING=0
 # measures the loop alone, without the flight recorder and the history (on by default).
-from reaction import sentence, recording_tables  # noqa: E402
+from reaction import sentence, valgrind_bank  # noqa: E402
 
 
 def run(binary, folder, name, count, seconds=12.0):
     work = os.path.join(folder, name)
     os.makedirs(work)
-    master, slave = os.openpty()
-    tty.setraw(slave)
-    link = os.path.join(work, "bus")
-    os.symlink(os.ttyname(slave), link)
-    config = os.path.join(work, "smallbmsd.toml")
-    with open(config, "w") as f:
-        f.write(f"""[bus]
-device = "{link}"
-batteries = 20
-cells_per_battery = 8
-comms_timeout_s = 30.0
-[gpio]
-chip = "simulated"
-[remote]
-mode = "always-on"
-[status]
-path = "{work}/status.json"
-{recording_tables(work)}""")
+    master, slave, config = valgrind_bank(work)
     out = os.path.join(work, "callgrind.out")
     daemon = subprocess.Popen(
         ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", binary, "run", "--config", config],

@@ -24,22 +24,13 @@ import subprocess
 import sys
 import tempfile
 import time
-import tty
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from reaction import sentence, recording_tables  # noqa: E402
+from reaction import sentence, valgrind_bank  # noqa: E402
 
 
 def trace(binary, work, count):
-    master, slave = os.openpty()
-    tty.setraw(slave)
-    link = os.path.join(work, "bus")
-    os.symlink(os.ttyname(slave), link)
-    config = os.path.join(work, "smallbmsd.toml")
-    with open(config, "w") as f:
-        f.write(f'[bus]\ndevice = "{link}"\nbatteries = 20\ncells_per_battery = 8\ncomms_timeout_s = 30.0\n'
-                f'[gpio]\nchip = "simulated"\n[remote]\nmode = "always-on"\n'
-                f'[status]\npath = "{work}/status.json"\n{recording_tables(work)}')
+    master, slave, config = valgrind_bank(work)
     log = os.path.join(work, "trace.log")
     daemon = subprocess.Popen(
         ["valgrind", "--tool=lackey", "--trace-mem=yes", "--trace-syscalls=yes", f"--log-file={log}",
