@@ -19,6 +19,7 @@ public struct Controller: Sendable {
     public private(set) var settings: Settings
 
     private var rules: RuleTable
+    private var delays: Delays
     private var bank: BankData
     private var links: [BatteryLink]
     private var remoteOn = true
@@ -46,6 +47,7 @@ public struct Controller: Sendable {
     public init(settings: Settings, start: Instant = .origin) {
         self.settings = settings
         rules = RuleTable(settings: settings)
+        delays = Delays(settings)
         bank = BankData(batteryCount: settings.batteryCount)
         links = Array(repeating: BatteryLink(lastFresh: start), count: settings.batteryCount)
         remoteChangedAt = start
@@ -139,6 +141,7 @@ public struct Controller: Sendable {
         let now = max(now, lastEvaluation)
         settings = newSettings
         rules = RuleTable(settings: newSettings)
+        delays = Delays(newSettings)
         let count = newSettings.batteryCount
         bank.resize(to: count)
         if newSettings.stateOfCharge == nil { bank.stateOfChargePercent = nil }
@@ -177,8 +180,8 @@ public struct Controller: Sendable {
         var changes: [OutputChange] = []
 
         updateHealth(at: now)
-        let confirm = settings.confirmDelay
-        let recover = settings.recoverDelay
+        let confirm = delays.confirm
+        let recover = delays.recover
         _ = underVoltage.advance(to: now, bank: bank, confirm: confirm, recover: recover)
         _ = prealarm.advance(to: now, bank: bank, confirm: confirm, recover: recover)
         _ = charge.advance(to: now, bank: bank, confirm: confirm, recover: recover)
@@ -202,7 +205,7 @@ public struct Controller: Sendable {
     /// Whether the outputs may be on: remote ON, started, no fault, healthy for `recover_s`.
     private func gate(at now: Instant) -> Bool {
         guard remoteOn, let healthySince else { return false }
-        return now - healthySince >= settings.recoverDelay
+        return now.nanoseconds(since: healthySince) >= delays.recover
     }
 
     private mutating func updateHealth(at now: Instant) {
@@ -236,10 +239,10 @@ public struct Controller: Sendable {
         for index in links.indices where links[index].problem != nil {
             return links[index].problem
         }
-        let silentBefore = Instant(sinceOrigin: now.sinceOrigin - settings.commsTimeout)
-        let ownTimeouts = !settings.commsTimeoutByBattery.isEmpty
+        let silentBefore = now.advanced(byNanoseconds: -delays.commsTimeout)
+        let ownTimeouts = !delays.commsTimeoutByBattery.isEmpty
         for index in links.indices where ownTimeouts
-            ? now - links[index].lastFresh >= settings.commsTimeout(ofBattery: index + 1)
+            ? now.nanoseconds(since: links[index].lastFresh) >= delays.commsTimeoutByBattery[index]
             : links[index].lastFresh <= silentBefore {
             let link = links[index]
             let silence = secondsText(now - link.lastFresh)
@@ -252,7 +255,7 @@ public struct Controller: Sendable {
     }
 
     private mutating func decidePrealarm(at now: Instant, into changes: inout [OutputChange]) {
-        let faultEndedRecently = faultEndedAt.map { now - $0 < settings.recoverDelay } ?? false
+        let faultEndedRecently = faultEndedAt.map { now.nanoseconds(since: $0) < delays.recover } ?? false
         let wanted = remoteOn
             && (fault != nil || (started && (prealarm.isSet || underVoltage.isSet || faultEndedRecently)))
         guard wanted != (levels[.prealarm] == .on) else { return }
@@ -264,7 +267,7 @@ public struct Controller: Sendable {
             reason = offReason(at: now) ?? latest([
                 (prealarm.clearReason, prealarm.clearedAt),
                 (underVoltage.clearReason, underVoltage.clearedAt),
-                (recoveredReason(), faultEndedAt.map { $0 + settings.recoverDelay }),
+                (recoveredReason(), faultEndedAt.map { $0.advanced(byNanoseconds: delays.recover) }),
             ]) ?? Reason(rule: .prealarm, text: "no pre-alarm condition")
         }
         set(.prealarm, wanted ? .on : .off, at: now, reason: reason, into: &changes)
@@ -274,7 +277,7 @@ public struct Controller: Sendable {
         if levels[.load] == .on {
             var reason = offReason(at: now) ?? underVoltage.immediateTrip
             if reason == nil, underVoltage.isSet, levels[.prealarm] == .on, let raised = outputSince[.prealarm],
-               now - raised >= settings.prealarmLead, let cause = underVoltage.setReason {
+               now.nanoseconds(since: raised) >= delays.prealarmLead, let cause = underVoltage.setReason {
                 reason = Reason(
                     rule: cause.rule, text: "\(cause.text), pre-alarm raised \(secondsText(now - raised)) ago",
                     battery: cause.battery, cell: cause.cell)
@@ -319,7 +322,7 @@ public struct Controller: Sendable {
     private func onReason(latch: Latch) -> Reason {
         latest([
             (remoteOn ? Reason(rule: .remote, text: "remote on") : nil, remoteChangedAt),
-            (recoveredReason(), healthySince.map { $0 + settings.recoverDelay }),
+            (recoveredReason(), healthySince.map { $0.advanced(byNanoseconds: delays.recover) }),
             (latch.clearReason, latch.clearedAt),
         ]) ?? recoveredReason()
     }
@@ -356,13 +359,13 @@ public struct Controller: Sendable {
             guard let candidate, candidate > now else { return }
             if earliest == nil || candidate < earliest! { earliest = candidate }
         }
-        consider(underVoltage.deadline(confirm: settings.confirmDelay, recover: settings.recoverDelay))
-        consider(prealarm.deadline(confirm: settings.confirmDelay, recover: settings.recoverDelay))
-        consider(charge.deadline(confirm: settings.confirmDelay, recover: settings.recoverDelay))
-        consider(healthySince.map { $0 + settings.recoverDelay })
-        consider(faultEndedAt.map { $0 + settings.recoverDelay })
+        consider(underVoltage.deadline(confirm: delays.confirm, recover: delays.recover))
+        consider(prealarm.deadline(confirm: delays.confirm, recover: delays.recover))
+        consider(charge.deadline(confirm: delays.confirm, recover: delays.recover))
+        consider(healthySince.map { $0.advanced(byNanoseconds: delays.recover) })
+        consider(faultEndedAt.map { $0.advanced(byNanoseconds: delays.recover) })
         if levels[.load] == .on, underVoltage.isSet, let raised = outputSince[.prealarm], levels[.prealarm] == .on {
-            consider(raised + settings.prealarmLead)
+            consider(raised.advanced(byNanoseconds: delays.prealarmLead))
         }
         // Every battery's freshness deadline: the earliest is the oldest lastFresh.
         var oldestFresh: Instant?
@@ -372,15 +375,15 @@ public struct Controller: Sendable {
         }
         // A later link's deadline can only matter if the oldest one's is not after `now`
         // (with one timeout for all; batteries with their own timeouts are each considered).
-        if !settings.commsTimeoutByBattery.isEmpty {
+        if !delays.commsTimeoutByBattery.isEmpty {
             for index in links.indices where links[index].problem == nil {
-                consider(links[index].lastFresh + settings.commsTimeout(ofBattery: index + 1))
+                consider(links[index].lastFresh.advanced(byNanoseconds: delays.commsTimeoutByBattery[index]))
             }
-        } else if let oldestFresh, oldestFresh + settings.commsTimeout > now {
-            consider(oldestFresh + settings.commsTimeout)
+        } else if let oldestFresh, oldestFresh.advanced(byNanoseconds: delays.commsTimeout) > now {
+            consider(oldestFresh.advanced(byNanoseconds: delays.commsTimeout))
         } else {
             for index in links.indices where links[index].problem == nil {
-                consider(links[index].lastFresh + settings.commsTimeout)
+                consider(links[index].lastFresh.advanced(byNanoseconds: delays.commsTimeout))
             }
         }
         return earliest
@@ -416,6 +419,31 @@ public struct Controller: Sendable {
             ],
             stateOfChargePercent: bank.stateOfChargePercent,
             foreignBatterySentences: foreignBatterySentences)
+    }
+}
+
+/// The settings' delays in nanoseconds, converted once: the rules compare them on every input.
+struct Delays: Sendable {
+    /// `confirm_s`: how long a trip condition must hold.
+    var confirm: Int64
+    /// `recover_s`: how long a clear condition (and health) must hold.
+    var recover: Int64
+    /// `comms_timeout_s` of the batteries without their own.
+    var commsTimeout: Int64
+    /// `prealarm_lead_s`: how long PRE-ALARM leads a LOAD cut.
+    var prealarmLead: Int64
+    /// Every battery's comms timeout (index 0 is battery 1) when some battery has its own;
+    /// empty when all share `commsTimeout`.
+    var commsTimeoutByBattery: [Int64]
+
+    init(_ settings: Settings) {
+        confirm = settings.confirmDelay.nearestNanoseconds
+        recover = settings.recoverDelay.nearestNanoseconds
+        commsTimeout = settings.commsTimeout.nearestNanoseconds
+        prealarmLead = settings.prealarmLead.nearestNanoseconds
+        commsTimeoutByBattery = settings.commsTimeoutByBattery.isEmpty ? [] : (0..<settings.batteryCount).map {
+            settings.commsTimeout(ofBattery: $0 + 1).nearestNanoseconds
+        }
     }
 }
 

@@ -45,20 +45,21 @@ struct Latch: Sendable {
         immediateTrip = Self.firstReason(of: rule.tripAtOnceWhenAny, in: bank)
     }
 
-    /// Sets or clears the latch when its delay has run out at `now`; returns whether it changed.
-    mutating func advance(to now: Instant, bank: BankData, confirm: Duration, recover: Duration) -> Bool {
+    /// Sets or clears the latch when its delay (`confirm`, `recover`: nanoseconds) has run out at
+    /// `now`; returns whether it changed.
+    mutating func advance(to now: Instant, bank: BankData, confirm: Int64, recover: Int64) -> Bool {
         if !isSet {
             if let immediateTrip {
                 set(at: now, reason: immediateTrip)
                 return true
             }
-            if let since = tripHoldsSince, now - since >= confirm {
+            if let since = tripHoldsSince, now.nanoseconds(since: since) >= confirm {
                 let reason = Self.firstReason(of: rule.tripWhenAny, in: bank)
                     ?? Reason(rule: .underVoltage, text: "\(rule.name) trip condition held")
                 set(at: now, reason: reason)
                 return true
             }
-        } else if immediateTrip == nil, let since = clearHoldsSince, now - since >= recover {
+        } else if immediateTrip == nil, let since = clearHoldsSince, now.nanoseconds(since: since) >= recover {
             isSet = false
             clearedAt = now
             let conditions = Self.clearTexts(of: rule.clearWhenNone).joined(separator: ", ")
@@ -69,9 +70,9 @@ struct Latch: Sendable {
     }
 
     /// The next instant at which `advance` would change the latch with no new data.
-    func deadline(confirm: Duration, recover: Duration) -> Instant? {
-        if !isSet { return tripHoldsSince.map { $0 + confirm } }
-        return clearHoldsSince.map { $0 + recover }
+    func deadline(confirm: Int64, recover: Int64) -> Instant? {
+        if !isSet { return tripHoldsSince.map { $0.advanced(byNanoseconds: confirm) } }
+        return clearHoldsSince.map { $0.advanced(byNanoseconds: recover) }
     }
 
     private mutating func set(at now: Instant, reason: Reason) {

@@ -9,6 +9,17 @@ public struct HistoryAccumulator: Sendable {
     private struct DayState: Hashable { var day: Int; var output: Output; var state: OutputState }
     private struct Extremes {
         var minCell: Int, maxCell: Int, minTemperature: Int?, maxTemperature: Int?
+
+        mutating func widen(cells: [Int], temperatures: [Int]) {
+            for millivolts in cells {
+                if millivolts < minCell { minCell = millivolts }
+                if millivolts > maxCell { maxCell = millivolts }
+            }
+            for decicelsius in temperatures {
+                if decicelsius < minTemperature ?? .max { minTemperature = decicelsius }
+                if decicelsius > maxTemperature ?? .min { maxTemperature = decicelsius }
+            }
+        }
     }
 
     /// The outputs whose time in each state is kept.
@@ -29,18 +40,21 @@ public struct HistoryAccumulator: Sendable {
 
     /// Widens the day's extremes of the reading's battery.
     public mutating func add(_ reading: BatteryReading, epochDay: Int) {
-        guard let low = reading.cellMillivolts.min(), let high = reading.cellMillivolts.max(), reading.battery >= 0 else { return }
+        let battery = reading.battery
+        guard battery >= 0, !reading.cellMillivolts.isEmpty else { return }
         if today != epochDay {
             foldToday()
             today = epochDay
         }
-        if reading.battery >= todayExtremes.count {
-            todayExtremes += Array(repeating: nil, count: reading.battery + 1 - todayExtremes.count)
+        if battery >= todayExtremes.count {
+            todayExtremes += Array(repeating: nil, count: battery + 1 - todayExtremes.count)
         }
-        let cold = reading.temperatureDecicelsius.min()
-        let hot = reading.temperatureDecicelsius.max()
-        todayExtremes[reading.battery] = Self.widened(
-            todayExtremes[reading.battery], by: Extremes(minCell: low, maxCell: high, minTemperature: cold, maxTemperature: hot))
+        // In place and in one pass over the cells: this runs for every reading of every battery.
+        if todayExtremes[battery] == nil {
+            let first = reading.cellMillivolts[0]
+            todayExtremes[battery] = Extremes(minCell: first, maxCell: first, minTemperature: nil, maxTemperature: nil)
+        }
+        todayExtremes[battery]!.widen(cells: reading.cellMillivolts, temperatures: reading.temperatureDecicelsius)
     }
 
     private static func widened(_ known: Extremes?, by new: Extremes) -> Extremes {

@@ -32,22 +32,34 @@ public struct PackedInputs: Sendable, Hashable {
 
     /// Adds `input` taken at `instant`.
     public mutating func append(_ input: Controller.Input, at instant: Instant) {
-        let (seconds, attoseconds) = instant.sinceOrigin.components
-        appendInteger(seconds &* 1_000_000_000 &+ attoseconds / 1_000_000_000)
+        let nanoseconds = instant.nanosecondsSinceOrigin
         switch input {
         case .reading(let reading):
-            bytes.append(Kind.reading.rawValue)
-            bytes.append(UInt8(clamping: reading.battery))
-            bytes.append(reading.flags.rawValue)
-            let cells = reading.cellMillivolts.prefix(255)
-            bytes.append(UInt8(cells.count))
-            for millivolts in cells { appendInteger(UInt16(clamping: millivolts)) }
-            let temperatures = reading.temperatureDecicelsius.prefix(255)
-            bytes.append(UInt8(temperatures.count))
-            for decicelsius in temperatures { appendInteger(Int16(clamping: decicelsius)) }
+            let cells = min(reading.cellMillivolts.count, 255)
+            let temperatures = min(reading.temperatureDecicelsius.count, 255)
+            // Grown once and written in place: this runs for every reading (the recorder's ring).
+            let start = bytes.count
+            bytes.append(contentsOf: repeatElement(0, count: 13 + 2 * cells + 2 * temperatures))
+            bytes.withUnsafeMutableBytes { record in
+                var offset = start
+                func put<Value: FixedWidthInteger>(_ value: Value) {
+                    record.storeBytes(of: value.littleEndian, toByteOffset: offset, as: Value.self)
+                    offset += MemoryLayout<Value>.size
+                }
+                put(nanoseconds)
+                put(Kind.reading.rawValue)
+                put(UInt8(clamping: reading.battery))
+                put(reading.flags.rawValue)
+                put(UInt8(cells))
+                for index in 0..<cells { put(UInt16(clamping: reading.cellMillivolts[index])) }
+                put(UInt8(temperatures))
+                for index in 0..<temperatures { put(Int16(clamping: reading.temperatureDecicelsius[index])) }
+            }
         case .remote(let on):
+            appendInteger(nanoseconds)
             bytes.append(on ? Kind.remoteOn.rawValue : Kind.remoteOff.rawValue)
         case .stateOfCharge(let percent):
+            appendInteger(nanoseconds)
             bytes.append(Kind.stateOfCharge.rawValue)
             appendInteger(percent.bitPattern)
         }
@@ -68,8 +80,7 @@ public struct PackedInputs: Sendable, Hashable {
 
     /// The instant of the record at `offset`.
     public func instant(at offset: Int) -> Instant {
-        let nanoseconds = Int64(bitPattern: integer(at: offset, bytes: 8))
-        return Instant(sinceOrigin: .nanoseconds(nanoseconds))
+        Instant(nanosecondsSinceOrigin: Int64(bitPattern: integer(at: offset, bytes: 8)))
     }
 
     /// Whether the record at `offset` is a reading (the ones the ring needs not look into).
