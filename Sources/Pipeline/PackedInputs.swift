@@ -37,11 +37,10 @@ public struct PackedInputs: Sendable, Hashable {
         case .reading(let reading):
             let cells = min(reading.cellMillivolts.count, 255)
             let temperatures = min(reading.temperatureDecicelsius.count, 255)
-            // Grown once and written in place: this runs for every reading (the recorder's ring).
-            let start = bytes.count
-            bytes.append(contentsOf: repeatElement(0, count: 13 + 2 * cells + 2 * temperatures))
-            bytes.withUnsafeMutableBytes { record in
-                var offset = start
+            // Written on the stack and appended in one copy: this runs for every reading (the recorder's ring).
+            let size = 13 + 2 * cells + 2 * temperatures
+            withUnsafeTemporaryAllocation(byteCount: size, alignment: 8) { record in
+                var offset = 0
                 func put<Value: FixedWidthInteger>(_ value: Value) {
                     record.storeBytes(of: value.littleEndian, toByteOffset: offset, as: Value.self)
                     offset += MemoryLayout<Value>.size
@@ -54,6 +53,7 @@ public struct PackedInputs: Sendable, Hashable {
                 for index in 0..<cells { put(UInt16(clamping: reading.cellMillivolts[index])) }
                 put(UInt8(temperatures))
                 for index in 0..<temperatures { put(Int16(clamping: reading.temperatureDecicelsius[index])) }
+                bytes.append(contentsOf: UnsafeRawBufferPointer(record))
             }
         case .remote(let on):
             appendInteger(nanoseconds)
