@@ -28,17 +28,20 @@ extension DaemonClock {
 
 /// Real time: the core's instants are the monotonic clock's, counted from the daemon's start.
 public struct MonotonicClock: DaemonClock {
-    private let origin: Duration
+    /// CLOCK_MONOTONIC at the start, in nanoseconds: the core's origin.
+    private let originNanoseconds: Int64
 
-    public init() { origin = SystemClock.monotonic() }
+    public init() { originNanoseconds = SystemClock.monotonicReading().nanoseconds }
 
     public func realNow() -> Duration { SystemClock.monotonic() }
-    public func coreNow() -> Instant { Instant(sinceOrigin: SystemClock.monotonic() - origin) }
+    public func coreNow() -> Instant {
+        Instant(nanosecondsSinceOrigin: SystemClock.monotonicReading().nanoseconds &- originNanoseconds)
+    }
     public func realDuration(forCore coreDuration: Duration) -> Duration { coreDuration }
     /// One clock read for both time lines (the loop reads the time once or twice a wake-up).
     public func instant() -> DaemonInstant {
-        let real = SystemClock.monotonic()
-        return DaemonInstant(real: real, core: Instant(sinceOrigin: real - origin))
+        let reading = SystemClock.monotonicReading()
+        return DaemonInstant(real: reading.duration, core: Instant(nanosecondsSinceOrigin: reading.nanoseconds &- originNanoseconds))
     }
 }
 
