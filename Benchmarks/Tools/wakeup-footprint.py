@@ -64,7 +64,8 @@ def wakeups(log):
                 if "sys_epoll_wait (" in line:
                     if current is not None:
                         stretches.append(current)
-                    current = {"instructions": 0, "code": set(), "data": set(), "pages": set(), "read": False, "other": False}
+                    current = {"instructions": 0, "code": set(), "data": set(), "pages": set(), "code pages": set(),
+                               "read": False, "other": False}
                 elif current is not None and "sys_read (" in line:
                     current["read"] = True
                 elif current is not None and " ... [async]" not in line and "sys_clock_gettime" not in line:
@@ -79,6 +80,7 @@ def wakeups(log):
             if line[0] == "I":
                 current["instructions"] += 1
                 current["code"].add(address >> 6)
+                current["code pages"].add(address >> 12)
             else:
                 current["data"].add(address >> 6)
             current["pages"].add(address >> 12)
@@ -120,9 +122,9 @@ def main():
         median = found[len(found) // 2]
         print(f"{binary}: {len(found)} plain reading wake-ups (a read of the pty and nothing else); the median one: {median['instructions']} "
               f"instructions, {len(median['code'])} code lines, {len(median['data'])} data lines, "
-              f"{len(median['pages'])} pages")
+              f"{len(median['pages'])} pages ({len(median['code pages'])} of them code)")
         print("its code lines by function:")
-        for name, lines in code_by_function(binary, median["code"]).most_common(30):
+        for name, lines in code_by_function(binary, median["code"]).most_common(int(os.environ.get("TOP", "30"))):
             print(f"{lines:6d}  {name[:140]}")
     finally:
         if os.environ.get("KEEP"):

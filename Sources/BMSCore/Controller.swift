@@ -21,7 +21,7 @@ public struct Controller: Sendable {
     private var rules: RuleTable
     private var delays: Delays
     private var bank: BankData
-    private var links: [BatteryLink]
+    private var links: BatteryLinks
     private var remoteOn = true
     private var remoteChangedAt: Instant
     private var underVoltage: Latch
@@ -49,7 +49,7 @@ public struct Controller: Sendable {
         rules = RuleTable(settings: settings)
         delays = Delays(settings)
         bank = BankData(batteryCount: settings.batteryCount)
-        links = Array(repeating: BatteryLink(lastFresh: start), count: settings.batteryCount)
+        links = BatteryLinks(count: settings.batteryCount, start: start)
         remoteChangedAt = start
         underVoltage = Latch(rule: rules.underVoltage)
         prealarm = Latch(rule: rules.prealarm)
@@ -91,17 +91,16 @@ public struct Controller: Sendable {
         }
         let index = reading.battery - 1
         if let problem = implausibility(of: reading) {
-            links[index].problem = problem
+            links.setProblem(problem, at: index)
             return
         }
-        links[index].problem = nil
-        links[index].lastFresh = now
-        links[index].hasReported = true
+        links.markFresh(at: index, now)
         bank.record(reading, at: index)
         observeData(at: now)
     }
 
     /// Why a reading cannot be trusted (rule 8), or nil when it is plausible.
+    @inline(__always)
     private func implausibility(of reading: BatteryReading) -> Reason? {
         let battery = reading.battery
         let expectedCells = settings.cells(ofBattery: battery)
@@ -146,12 +145,10 @@ public struct Controller: Sendable {
         bank.resize(to: count)
         if newSettings.stateOfCharge == nil { bank.stateOfChargePercent = nil }
         // A battery added by the reload gets a full comms timeout to speak up.
-        var newLinks = Array(links.prefix(count))
-        newLinks += Array(repeating: BatteryLink(lastFresh: now), count: max(0, count - newLinks.count))
-        links = newLinks
+        links.resize(to: count, at: now)
         for index in links.indices where bank.readings[index] != nil
             && bank.readings[index]!.cellMillivolts.count != newSettings.cells(ofBattery: index + 1) {
-            links[index].problem = implausibility(of: bank.readings[index]!)
+            links.setProblem(implausibility(of: bank.readings[index]!), at: index)
         }
         underVoltage = Latch(rule: rules.underVoltage, carryingStateOf: underVoltage)
         prealarm = Latch(rule: rules.prealarm, carryingStateOf: prealarm)
@@ -220,7 +217,7 @@ public struct Controller: Sendable {
             }
         }
         fault = current
-        if startedAt == nil, links.allSatisfy(\.hasReported) {
+        if startedAt == nil, links.allReported {
             startedAt = now
             let count = settings.batteryCount
             notices.append(Notice(severity: .info, text: "start-up: \(count == 1 ? "the battery" : "all \(count) batteries") reporting"))
@@ -234,19 +231,17 @@ public struct Controller: Sendable {
     }
 
     /// The first reason for rule 8 at `now`: a bad latest sentence, then a silent battery.
+    @inline(__always)
     private func currentFault(at now: Instant) -> Reason? {
         // By index, and with the timeout subtracted once: this runs on every input, for every battery.
-        for index in links.indices where links[index].problem != nil {
-            return links[index].problem
-        }
+        if let problem = links.firstProblem { return problem }
         let silentBefore = now.advanced(byNanoseconds: -delays.commsTimeout)
         let ownTimeouts = !delays.commsTimeoutByBattery.isEmpty
         for index in links.indices where ownTimeouts
-            ? now.nanoseconds(since: links[index].lastFresh) >= delays.commsTimeoutByBattery[index]
-            : links[index].lastFresh <= silentBefore {
-            let link = links[index]
-            let silence = secondsText(now - link.lastFresh)
-            let text = link.hasReported
+            ? now.nanoseconds(since: links.lastFresh[index]) >= delays.commsTimeoutByBattery[index]
+            : links.lastFresh[index] <= silentBefore {
+            let silence = secondsText(now - links.lastFresh[index])
+            let text = links.hasReported[index]
                 ? "battery \(index + 1) sent no fresh valid data for \(silence)"
                 : "no data from battery \(index + 1) since start (\(silence))"
             return Reason(rule: .dataFault, text: text, battery: index + 1)
@@ -353,6 +348,7 @@ public struct Controller: Sendable {
 
     /// The earliest instant after `now` at which a timer is due.
     /// Runs on every input, so it keeps a running minimum rather than building a list of candidates.
+    @inline(__always)
     private func nextDeadline(after now: Instant) -> Instant? {
         var earliest: Instant?
         func consider(_ candidate: Instant?) {
@@ -369,21 +365,21 @@ public struct Controller: Sendable {
         }
         // Every battery's freshness deadline: the earliest is the oldest lastFresh.
         var oldestFresh: Instant?
-        for index in links.indices where links[index].problem == nil {
-            let lastFresh = links[index].lastFresh
+        for index in links.indices where links.isTrusted(index) {
+            let lastFresh = links.lastFresh[index]
             if oldestFresh == nil || lastFresh < oldestFresh! { oldestFresh = lastFresh }
         }
         // A later link's deadline can only matter if the oldest one's is not after `now`
         // (with one timeout for all; batteries with their own timeouts are each considered).
         if !delays.commsTimeoutByBattery.isEmpty {
-            for index in links.indices where links[index].problem == nil {
-                consider(links[index].lastFresh.advanced(byNanoseconds: delays.commsTimeoutByBattery[index]))
+            for index in links.indices where links.isTrusted(index) {
+                consider(links.lastFresh[index].advanced(byNanoseconds: delays.commsTimeoutByBattery[index]))
             }
         } else if let oldestFresh, oldestFresh.advanced(byNanoseconds: delays.commsTimeout) > now {
             consider(oldestFresh.advanced(byNanoseconds: delays.commsTimeout))
         } else {
-            for index in links.indices where links[index].problem == nil {
-                consider(links[index].lastFresh.advanced(byNanoseconds: delays.commsTimeout))
+            for index in links.indices where links.isTrusted(index) {
+                consider(links.lastFresh[index].advanced(byNanoseconds: delays.commsTimeout))
             }
         }
         return earliest
@@ -404,12 +400,13 @@ public struct Controller: Sendable {
                 ControllerSnapshot.OutputStatus(
                     output: output, state: levels[output], since: outputSince[output], reason: outputReason[output])
             },
-            batteries: links.enumerated().map { index, link in
-                ControllerSnapshot.BatteryStatus(
+            batteries: links.indices.map { index in
+                let lastFresh = links.lastFresh[index]
+                return ControllerSnapshot.BatteryStatus(
                     battery: index + 1, reading: bank.readings[index],
-                    age: link.hasReported ? now - link.lastFresh : nil,
-                    problem: link.problem ?? (now - link.lastFresh >= settings.commsTimeout(ofBattery: index + 1)
-                        ? Reason(rule: .dataFault, text: "no fresh valid data for \(secondsText(now - link.lastFresh))", battery: index + 1)
+                    age: links.hasReported[index] ? now - lastFresh : nil,
+                    problem: links.problems[index] ?? (now - lastFresh >= settings.commsTimeout(ofBattery: index + 1)
+                        ? Reason(rule: .dataFault, text: "no fresh valid data for \(secondsText(now - lastFresh))", battery: index + 1)
                         : nil))
             },
             latches: [
@@ -420,39 +417,4 @@ public struct Controller: Sendable {
             stateOfChargePercent: bank.stateOfChargePercent,
             foreignBatterySentences: foreignBatterySentences)
     }
-}
-
-/// The settings' delays in nanoseconds, converted once: the rules compare them on every input.
-struct Delays: Sendable {
-    /// `confirm_s`: how long a trip condition must hold.
-    var confirm: Int64
-    /// `recover_s`: how long a clear condition (and health) must hold.
-    var recover: Int64
-    /// `comms_timeout_s` of the batteries without their own.
-    var commsTimeout: Int64
-    /// `prealarm_lead_s`: how long PRE-ALARM leads a LOAD cut.
-    var prealarmLead: Int64
-    /// Every battery's comms timeout (index 0 is battery 1) when some battery has its own;
-    /// empty when all share `commsTimeout`.
-    var commsTimeoutByBattery: [Int64]
-
-    init(_ settings: Settings) {
-        confirm = settings.confirmDelay.nearestNanoseconds
-        recover = settings.recoverDelay.nearestNanoseconds
-        commsTimeout = settings.commsTimeout.nearestNanoseconds
-        prealarmLead = settings.prealarmLead.nearestNanoseconds
-        commsTimeoutByBattery = settings.commsTimeoutByBattery.isEmpty ? [] : (0..<settings.batteryCount).map {
-            settings.commsTimeout(ofBattery: $0 + 1).nearestNanoseconds
-        }
-    }
-}
-
-/// What the controller knows of one battery's link: freshness and the latest sentence's trouble.
-struct BatteryLink: Sendable {
-    /// The instant of the latest fresh valid sentence (the controller's start before the first).
-    var lastFresh: Instant
-    /// Why the latest sentence cannot be trusted, if it cannot.
-    var problem: Reason?
-    /// Whether a valid sentence ever arrived.
-    var hasReported = false
 }

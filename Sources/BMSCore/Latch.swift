@@ -70,6 +70,7 @@ struct Latch: Sendable {
     }
 
     /// The next instant at which `advance` would change the latch with no new data.
+    @inline(__always)
     func deadline(confirm: Int64, recover: Int64) -> Instant? {
         if !isSet { return tripHoldsSince.map { $0.advanced(byNanoseconds: confirm) } }
         return clearHoldsSince.map { $0.advanced(byNanoseconds: recover) }
