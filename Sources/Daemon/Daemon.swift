@@ -28,9 +28,11 @@ public final class Daemon: SourceContext, DaemonState {
     private var coreDeadline: Instant?
     private var merged = DecisionMerger()
     public private(set) var levels = OutputLevels.allOff
-    private var watchdogInterval: Duration?
-    private var nextWatchdog: Duration = .zero
-    private var nextHeartbeat: Duration = .zero
+    // The loop's own timers in real (monotonic) nanoseconds, compared on every wake-up.
+    private var watchdogPingNanoseconds: Int64?
+    private var nextWatchdogNanoseconds: Int64 = 0
+    private var nextHeartbeatNanoseconds: Int64 = 0
+    private var hangAtNanoseconds: Int64?
     private var readySent = false
     private var exitStatus: Int32?
     public private(set) var exitCause: String?
@@ -91,9 +93,11 @@ public final class Daemon: SourceContext, DaemonState {
         }
         readClock()
         startedAtReal = now.real
+        hangAtNanoseconds = options.hangLoopAfter.map { now.realNanoseconds &+ $0.nearestNanoseconds }
         controller = Controller(settings: configuration.settings, start: now.core)
         take(controller.evaluate(at: now.core))
-        watchdogInterval = ServiceManager.watchdogInterval
+        // Pinged at half the interval systemd gives.
+        watchdogPingNanoseconds = ServiceManager.watchdogInterval.map { $0.nearestNanoseconds / 2 }
         for source in sources where exitStatus == nil {
             source.start(self)
             takeDelivered()
@@ -129,7 +133,7 @@ public final class Daemon: SourceContext, DaemonState {
                 try descriptors.watch(token: Self.firstSourceToken + index, source.pollInterest)
             }
             // At each refresh, in case a source closed and reopened a descriptor under the same number.
-            if now.real >= nextHeartbeat { try descriptors.rewatchAll() }
+            if now.realNanoseconds >= nextHeartbeatNanoseconds { try descriptors.rewatchAll() }
         } catch {
             fail("cannot wait on the sources' devices: \(error)")
             return
@@ -140,7 +144,7 @@ public final class Daemon: SourceContext, DaemonState {
             return
         }
         readClock()
-        if let hang = options.hangLoopAfter, now.real - startedAtReal >= hang {
+        if let hangAt = hangAtNanoseconds, now.realNanoseconds >= hangAt {
             eventLog.log(.warning, "test fault hook: the control loop blocks now (SMALLBMSD_TEST_HANG_LOOP_AFTER_S)")
             while true { pause() }
         }
@@ -184,17 +188,17 @@ public final class Daemon: SourceContext, DaemonState {
 
     private func pollTimeoutMilliseconds() -> Int32 {
         let current = clock.instant()
-        let realNow = current.real
-        var wait = min(nextHeartbeat - realNow, .seconds(60))
+        let realNow = current.realNanoseconds
+        var wait = min(nextHeartbeatNanoseconds &- realNow, 60_000_000_000)
         if let deadline = coreDeadline {
-            wait = min(wait, clock.realDuration(forCore: deadline - current.core))
+            wait = min(wait, clock.realNanoseconds(forCore: deadline.nanoseconds(since: current.core)))
         }
-        for source in sources { if let due = source.nextDeadline { wait = min(wait, due - realNow) } }
-        if watchdogInterval != nil { wait = min(wait, nextWatchdog - realNow) }
-        if let hang = options.hangLoopAfter { wait = min(wait, startedAtReal + hang - realNow) }
-        guard wait > .zero else { return 0 }
+        for source in sources { if let due = source.nextDeadline { wait = min(wait, due.nearestNanoseconds &- realNow) } }
+        if watchdogPingNanoseconds != nil { wait = min(wait, nextWatchdogNanoseconds &- realNow) }
+        if let hangAt = hangAtNanoseconds { wait = min(wait, hangAt &- realNow) }
+        guard wait > 0 else { return 0 }
         // Round up: waking a millisecond early would only spin once more before the deadline.
-        return Int32(clamping: (wait + .nanoseconds(999_999)).wholeMilliseconds)
+        return Int32(clamping: (wait &+ 999_999) / 1_000_000)
     }
 
     private func serveTimers() {
@@ -206,12 +210,12 @@ public final class Daemon: SourceContext, DaemonState {
             source.serveDeadline(self)
             takeDelivered()
         }
-        if let interval = watchdogInterval, now.real >= nextWatchdog {
+        if let ping = watchdogPingNanoseconds, now.realNanoseconds >= nextWatchdogNanoseconds {
             _ = ServiceManager.watchdog()
-            nextWatchdog = now.real + interval / 2
+            nextWatchdogNanoseconds = now.realNanoseconds &+ ping
         }
-        if now.real >= nextHeartbeat {
-            nextHeartbeat = now.real + options.statusInterval
+        if now.realNanoseconds >= nextHeartbeatNanoseconds {
+            nextHeartbeatNanoseconds = now.realNanoseconds &+ options.statusInterval.nearestNanoseconds
             for source in sources { source.heartbeat(self) }
             takeDelivered()
             for sink in sinks { sink.heartbeat(self) }

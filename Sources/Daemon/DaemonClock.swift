@@ -16,13 +16,22 @@ public protocol DaemonClock: Sendable {
     func coreNow() -> Instant
     /// How long to really wait for `coreDuration` of core time to pass.
     func realDuration(forCore coreDuration: Duration) -> Duration
+    /// The same in nanoseconds (the loop asks on every wake-up).
+    func realNanoseconds(forCore coreNanoseconds: Int64) -> Int64
     /// Seconds since the Unix epoch, for stamps a person reads (the status file); never for timers.
     func wallClockSeconds() -> Double
+    /// Real and core time at this moment, from as few clock reads as the clock allows.
+    /// (A requirement, not only an extension method, so that the loop's `any DaemonClock` reaches
+    /// ``MonotonicClock``'s single read.)
+    func instant() -> DaemonInstant
 }
 
 extension DaemonClock {
     public func wallClockSeconds() -> Double { SystemClock.wallClockSeconds() }
-    /// Real and core time at this moment, from as few clock reads as the clock allows.
+    public func realNanoseconds(forCore coreNanoseconds: Int64) -> Int64 {
+        realDuration(forCore: .nanoseconds(coreNanoseconds)).nearestNanoseconds
+    }
+    /// Real and core time at this moment: two reads, unless the clock has a better way.
     public func instant() -> DaemonInstant { DaemonInstant(real: realNow(), core: coreNow()) }
 }
 
@@ -38,10 +47,12 @@ public struct MonotonicClock: DaemonClock {
         Instant(nanosecondsSinceOrigin: SystemClock.monotonicReading().nanoseconds &- originNanoseconds)
     }
     public func realDuration(forCore coreDuration: Duration) -> Duration { coreDuration }
+    public func realNanoseconds(forCore coreNanoseconds: Int64) -> Int64 { coreNanoseconds }
     /// One clock read for both time lines (the loop reads the time once or twice a wake-up).
     public func instant() -> DaemonInstant {
         let reading = SystemClock.monotonicReading()
-        return DaemonInstant(real: reading.duration, core: Instant(nanosecondsSinceOrigin: reading.nanoseconds &- originNanoseconds))
+        return DaemonInstant(
+            realNanoseconds: reading.nanoseconds, core: Instant(nanosecondsSinceOrigin: reading.nanoseconds &- originNanoseconds))
     }
 }
 

@@ -20,13 +20,24 @@ public protocol SourceContext: AnyObject {
 /// One reading of the daemon's clock: real (monotonic) time for waits and deadlines, core time
 /// for the rules.
 public struct DaemonInstant: Sendable, Hashable {
-    /// Monotonic time since an arbitrary fixed point.
-    public var real: Duration
+    /// Monotonic time since an arbitrary fixed point, in nanoseconds: what the loop's own timers
+    /// compare on every wake-up (one Int64, where `Duration` arithmetic is 128-bit runtime calls).
+    public var realNanoseconds: Int64
     /// The rules' time line.
     public var core: Instant
 
+    /// Monotonic time since an arbitrary fixed point (the sources' reconnect and poll timers).
+    public var real: Duration {
+        Duration(secondsComponent: realNanoseconds / 1_000_000_000,
+                 attosecondsComponent: (realNanoseconds % 1_000_000_000) * 1_000_000_000)
+    }
+
     public init(real: Duration, core: Instant) {
-        self.real = real
+        self.init(realNanoseconds: real.nearestNanoseconds, core: core)
+    }
+
+    public init(realNanoseconds: Int64, core: Instant) {
+        self.realNanoseconds = realNanoseconds
         self.core = core
     }
 }
