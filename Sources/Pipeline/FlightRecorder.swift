@@ -24,6 +24,8 @@ public struct FlightRecorder: Sendable {
     public let window: Duration
     /// How much after the first trip it holds.
     public let after: Duration
+    /// `window + after` in nanoseconds: how far back the ring reaches (compared on every input).
+    private let keptNanoseconds: Int64
     /// Every input since the ring's start, packed; `head` is the oldest live record's offset.
     private var ring = PackedInputs()
     private var head = 0
@@ -37,6 +39,7 @@ public struct FlightRecorder: Sendable {
     public init(window: Duration, after: Duration) {
         self.window = window
         self.after = after
+        keptNanoseconds = (window + after).nearestNanoseconds
     }
 
     /// Whether a change is one an incident is recorded for: LOAD or CHARGER going OFF, PRE-ALARM going ON.
@@ -61,7 +64,7 @@ public struct FlightRecorder: Sendable {
     public mutating func take(_ input: Controller.Input, at instant: Instant) {
         ring.append(input, at: instant)
         liveCount += 1
-        let horizon = Instant(sinceOrigin: instant.sinceOrigin - window - after)
+        let horizon = instant.advanced(byNanoseconds: -keptNanoseconds)
         while head < ring.endOffset, ring.instant(at: head) < horizon {
             if !ring.isReading(at: head) { remember(ring.input(at: head), remote: &remoteBeforeRing, stateOfCharge: &stateOfChargeBeforeRing) }
             head = ring.offset(after: head)
