@@ -155,7 +155,8 @@ public struct ReplayLogParser: Sendable {
                 scale /= 10
             } else {
                 wholeDigits += 1
-                guard wholeDigits <= 12 else { return nil }  // about 31,000 years: plenty for a log
+                // About 31,000 years: plenty for a log (an Instant holds about 292; later times are held there).
+                guard wholeDigits <= 12 else { return nil }
                 whole = whole * 10 + digit
             }
         }
