@@ -40,19 +40,18 @@ public struct MonotonicClock: DaemonClock {
     /// CLOCK_MONOTONIC at the start, in nanoseconds: the core's origin.
     private let originNanoseconds: Int64
 
-    public init() { originNanoseconds = SystemClock.monotonicReading().nanoseconds }
+    public init() { originNanoseconds = SystemClock.monotonicNanoseconds() }
 
     public func realNow() -> Duration { SystemClock.monotonic() }
     public func coreNow() -> Instant {
-        Instant(nanosecondsSinceOrigin: SystemClock.monotonicReading().nanoseconds &- originNanoseconds)
+        Instant(nanosecondsSinceOrigin: SystemClock.monotonicNanoseconds() &- originNanoseconds)
     }
     public func realDuration(forCore coreDuration: Duration) -> Duration { coreDuration }
     public func realNanoseconds(forCore coreNanoseconds: Int64) -> Int64 { coreNanoseconds }
     /// One clock read for both time lines (the loop reads the time once or twice a wake-up).
     public func instant() -> DaemonInstant {
-        let reading = SystemClock.monotonicReading()
-        return DaemonInstant(
-            realNanoseconds: reading.nanoseconds, core: Instant(nanosecondsSinceOrigin: reading.nanoseconds &- originNanoseconds))
+        let nanoseconds = SystemClock.monotonicNanoseconds()
+        return DaemonInstant(realNanoseconds: nanoseconds, core: Instant(nanosecondsSinceOrigin: nanoseconds &- originNanoseconds))
     }
 }
 

@@ -11,21 +11,20 @@ import Darwin
 /// all read it here.
 public enum SystemClock {
     /// CLOCK_MONOTONIC as a duration since an arbitrary fixed point (boot): never jumps.
-    public static func monotonic() -> Duration { monotonicReading().duration }
-
-    /// CLOCK_MONOTONIC read once, both as a duration and in whole nanoseconds: the daemon's loop
-    /// keeps real time as the one and the rules' time as the other. Built from the components,
-    /// not by `Duration` arithmetic (128-bit calls into the runtime, on every wake-up).
-    public static func monotonicReading() -> (duration: Duration, nanoseconds: Int64) {
+    public static func monotonic() -> Duration {
         var spec = timespec()
         clock_gettime(CLOCK_MONOTONIC, &spec)
-        let seconds = Int64(spec.tv_sec), nanoseconds = Int64(spec.tv_nsec)
-        return (Duration(secondsComponent: seconds, attosecondsComponent: nanoseconds &* 1_000_000_000),
-                seconds &* 1_000_000_000 &+ nanoseconds)
+        return .seconds(spec.tv_sec) + .nanoseconds(spec.tv_nsec)
     }
 
-    /// CLOCK_MONOTONIC in whole nanoseconds (for logs another process compares with its own clock).
-    public static func monotonicNanoseconds() -> Int64 { monotonicReading().nanoseconds }
+    /// CLOCK_MONOTONIC in whole nanoseconds: the daemon's loop keeps real time and the rules' time
+    /// in these (compared on every wake-up, where `Duration` arithmetic is 128-bit runtime calls),
+    /// and logs another process compares with its own clock.
+    public static func monotonicNanoseconds() -> Int64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &spec)
+        return Int64(spec.tv_sec) * 1_000_000_000 + Int64(spec.tv_nsec)
+    }
 
     /// CLOCK_REALTIME as seconds since the Unix epoch: for stamps a person reads, never for timers.
     public static func wallClockSeconds() -> Double {
