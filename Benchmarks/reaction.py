@@ -24,6 +24,12 @@ Part 2, load: 20 batteries x 8 cells, 10 sentences a second each (200 sentences/
 per sentence, evenly spaced) for LOAD_SECONDS (60 s; 10 s in the short form): CPU time per
 second of run from /proc/PID/stat (utime+stime) and /proc/PID/task/*/schedstat, peak RSS
 (VmHWM), and that no output changed.
+Part 2b, the loop alone: then NOISE_SECONDS (20 s; 5 s in the short form) of lines as long as the
+sentences, at the same pace, with no `$` in them, to the daemon and the floor: no reading reaches
+the decoder, the rules or the sinks, so the daemon's CPU time per line is its loop's alone (poll,
+clock read, descriptor list, timers, refresh check, the source's read and its scan for `$`).
+Measured after 3 s, when the batteries have counted as silent and every output is OFF. The load
+figure less this one is what a reading costs (decoder, rules, recorder, history).
 Part 3, bus idle: no bytes for IDLE_SECONDS (20 s; 6 s in the short form) after the batteries
 went silent (a fault: every output OFF, as on a real idle bus): voluntary context switches per
 second, summed over the daemon's threads, less the watchdog pings counted on NOTIFY_SOCKET
@@ -490,7 +496,7 @@ def measure_reaction(binary, folder, transitions, cuts):
         d.stop()
 
 
-def measure_load_and_idle(binary, folder, load_seconds, idle_seconds):
+def measure_load_and_idle(binary, folder, load_seconds, idle_seconds, noise_seconds):
     """Parts 2 and 3. Returns a dict of figures."""
     d = Daemon(binary, folder, "load", batteries=20, cells=8, thresholds="")
     reference = Reference(os.path.join(folder, "load"), logging=False)
@@ -510,7 +516,7 @@ def measure_load_and_idle(binary, folder, load_seconds, idle_seconds):
                 templates[key] = sentence(battery, seq, cells, temps=(251, 238))
             return templates[key]
 
-        def run_bus(seconds):
+        def run_bus(seconds, noise=False):
             start = time.monotonic()
             count = 0
             battery = 1
@@ -522,6 +528,8 @@ def measure_load_and_idle(binary, folder, load_seconds, idle_seconds):
                 if due - start >= seconds:
                     return count
                 data = sentence_for(battery)
+                if noise:
+                    data = b"#" * (len(data) - 1) + b"\n"  # no `$`: nothing for the decoder to start on
                 d.write(data)
                 reference.feed(data)
                 battery = battery % 20 + 1
@@ -537,9 +545,22 @@ def measure_load_and_idle(binary, folder, load_seconds, idle_seconds):
         ticks0, sched0, ref0, wall0 = d.cpu_ticks(), d.schedstat_ns(), reference.schedstat_ns(), time.monotonic()
         sent = run_bus(load_seconds)
         ticks1, sched1, ref1, wall1 = d.cpu_ticks(), d.schedstat_ns(), reference.schedstat_ns(), time.monotonic()
-        reference.stop()
         d.check_alive()
         changes = d.new_line_writes()
+        noise = None
+        if noise_seconds > 0:
+            run_bus(3.0, noise=True)  # comms_timeout_s (2 s) passes: silent batteries, every output OFF
+            noise0, noise_ref0 = d.schedstat_ns(), reference.schedstat_ns()
+            lines = run_bus(noise_seconds, noise=True)
+            noise1, noise_ref1 = d.schedstat_ns(), reference.schedstat_ns()
+            d.check_alive()
+            noise = {
+                "lines": lines,
+                "us_per_line": (noise1 - noise0) / 1e3 / max(lines, 1),
+                "floor_us_per_line": None if noise_ref0 is None or noise_ref1 is None
+                else (noise_ref1 - noise_ref0) / 1e3 / max(lines, 1),
+            }
+        reference.stop()
         rss_kb = int(d.status_field("VmHWM"))
         threads = int(d.status_field("Threads"))
         elapsed = wall1 - wall0
@@ -571,6 +592,7 @@ def measure_load_and_idle(binary, folder, load_seconds, idle_seconds):
             "rss_mb": rss_kb / 1024.0,
             "threads": threads,
             "changes": changes,
+            "noise": noise,
             "went_off": [w for w in quiet_writes if w[2] == "off"],
             "idle_seconds": idle_elapsed,
             "idle_switches": v1 - v0,
@@ -595,6 +617,7 @@ def main():
     cuts = int(os.environ.get("CUTS", 3 if short else 20))
     load_seconds = float(os.environ.get("LOAD_SECONDS", 10 if short else 60))
     idle_seconds = float(os.environ.get("IDLE_SECONDS", 6 if short else 20))
+    noise_seconds = float(os.environ.get("NOISE_SECONDS", 5 if short else 20))
     base = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
     keep = os.environ.get("KEEP")
     folder = tempfile.mkdtemp(prefix="smallbmsd-reaction-", dir=base)
@@ -624,8 +647,9 @@ def main():
         else:
             print("  machine floor: not measured (no C compiler)")
 
-        print(f"part 2: 20 batteries x 8 cells x 10 Hz for {load_seconds:.0f} s; part 3: bus idle for {idle_seconds:.0f} s")
-        r = measure_load_and_idle(binary, folder, load_seconds, idle_seconds)
+        print(f"part 2: 20 batteries x 8 cells x 10 Hz for {load_seconds:.0f} s; part 2b: lines of noise for "
+              f"{noise_seconds:.0f} s; part 3: bus idle for {idle_seconds:.0f} s")
+        r = measure_load_and_idle(binary, folder, load_seconds, idle_seconds, noise_seconds)
         rate = r["sentences"] / r["elapsed"]
         print(f"  load: {r['sentences']} sentences in {r['elapsed']:.1f} s ({rate:.0f}/s), "
               f"output changes during it: {len(r['changes'])}")
@@ -636,6 +660,12 @@ def main():
         if r["floor_pct"] is not None:
             print(f"  machine floor (C reader of the same bytes, same moments): {r['floor_pct']:.2f} % of one core, "
                   f"{r['floor_us_per_sentence']:.1f} us per sentence: a wake-up, poll and read, and nothing else")
+        if r["noise"] is not None:
+            n = r["noise"]
+            against = "" if n["floor_us_per_line"] is None else (
+                f" against the floor's {n['floor_us_per_line']:.1f} us ({n['us_per_line'] / n['floor_us_per_line']:.2f} x)")
+            print(f"  the loop alone ({n['lines']} lines of noise, no reading; outputs OFF): {n['us_per_line']:.1f} us "
+                  f"per line{against}; a reading adds {r['cpu_us_per_sentence'] - n['us_per_line']:.1f} us")
         print(f"  peak RSS (VmHWM): {r['rss_mb']:.1f} MB, threads: {r['threads']}   [budget < {BUDGET_RSS_MB:g} MB: "
               f"{'met' if r['rss_mb'] < BUDGET_RSS_MB else 'MISSED'}]")
         if len(r["went_off"]) == 0:

@@ -2,7 +2,7 @@
 # Reaction time, CPU, memory and bus-idle wake-ups of the release daemon (see reaction.py).
 #
 #   Benchmarks/reaction.sh [TRANSITIONS]   default 2000; below 2000 is the short (CI) form:
-#                                          3 LOAD cuts, 10 s of load, 6 s of idle bus
+#                                          3 LOAD cuts, 10 s of load, 5 s of noise, 6 s of idle bus
 #
 # Builds the daemon as README's install step does, `swift build -c release --static-swift-stdlib`,
 # in its own scratch folder `.build-static` (git-ignored) so that it does not relink the plain
@@ -10,7 +10,7 @@
 # instead (Swift's libraries then load as shared objects: about 6 MB more resident memory).
 # A failed build is retried a minute later (someone may be mid-edit). SMALLBMSD_BIN=PATH skips
 # the build and measures that binary.
-# Environment: CUTS, LOAD_SECONDS, IDLE_SECONDS override the part sizes; KEEP=1 keeps the work
+# Environment: CUTS, LOAD_SECONDS, NOISE_SECONDS, IDLE_SECONDS override the part sizes; KEEP=1 keeps the work
 # folder (lines log, daemon stderr, status file); BUILD_TRIES (default 3); RECORDING=0 runs the
 # daemon without the flight recorder and the history (on by default, their files in the work folder).
 # The last line is `reaction p50 X ms p99 Y ms max Z ms over N transitions`. Exits non-zero
