@@ -496,6 +496,49 @@ def measure_reaction(binary, folder, transitions, cuts):
         d.stop()
 
 
+class BankFeed:
+    """The load part's bus: 20 batteries x 8 cells, 10 sentences a second each (one write per
+    sentence, evenly spaced, `period` apart), written to every one of `feeders` at the same moment.
+    Shared by the load part here and by Tools/cold-lines.py and Tools/wakeup-phases.py, so all
+    three measure the same bytes at the same pace."""
+
+    def __init__(self, feeders, period=1.0 / 200):
+        self.feeders = feeders
+        self.period = period
+        self.seqs = [0] * 21
+        self.templates = {}
+
+    def sentence_for(self, battery):
+        seq = self.seqs[battery]
+        self.seqs[battery] = (seq + 1) % 256
+        key = (battery, seq)
+        if key not in self.templates:
+            cells = [3290 + (i * 7 + battery * 3 + seq) % 40 for i in range(8)]
+            self.templates[key] = sentence(battery, seq, cells, temps=(251, 238))
+        return self.templates[key]
+
+    def run(self, seconds, noise=False):
+        """Feeds for `seconds` from battery 1 on; with `noise`, lines as long with no `$` in them
+        (nothing for the decoder to start on). Returns how many lines were written."""
+        start = time.monotonic()
+        count = 0
+        battery = 1
+        while True:
+            due = start + count * self.period
+            now = time.monotonic()
+            if due - now > 0:
+                time.sleep(due - now)
+            if due - start >= seconds:
+                return count
+            data = self.sentence_for(battery)
+            if noise:
+                data = b"#" * (len(data) - 1) + b"\n"
+            for feed in self.feeders:
+                feed(data)
+            battery = battery % 20 + 1
+            count += 1
+
+
 def measure_load_and_idle(binary, folder, load_seconds, idle_seconds, noise_seconds):
     """Parts 2 and 3. Returns a dict of figures."""
     d = Daemon(binary, folder, "load", batteries=20, cells=8, thresholds="")
@@ -503,55 +546,24 @@ def measure_load_and_idle(binary, folder, load_seconds, idle_seconds, noise_seco
     try:
         d.wait_ready()
         clock_ticks = os.sysconf("SC_CLK_TCK")
-        seqs = [0] * 21
-        period = 1.0 / 200  # 20 batteries x 10 Hz
-        templates = {}
-
-        def sentence_for(battery):
-            seq = seqs[battery]
-            seqs[battery] = (seq + 1) % 256
-            key = (battery, seq)
-            if key not in templates:
-                cells = [3290 + (i * 7 + battery * 3 + seq) % 40 for i in range(8)]
-                templates[key] = sentence(battery, seq, cells, temps=(251, 238))
-            return templates[key]
-
-        def run_bus(seconds, noise=False):
-            start = time.monotonic()
-            count = 0
-            battery = 1
-            while True:
-                due = start + count * period
-                now = time.monotonic()
-                if due - now > 0:
-                    time.sleep(due - now)
-                if due - start >= seconds:
-                    return count
-                data = sentence_for(battery)
-                if noise:
-                    data = b"#" * (len(data) - 1) + b"\n"  # no `$`: nothing for the decoder to start on
-                d.write(data)
-                reference.feed(data)
-                battery = battery % 20 + 1
-                count += 1
-
+        bus = BankFeed([d.write, reference.feed])  # 20 batteries x 10 Hz
         # Warm-up: every battery reporting, outputs ON after recover_s (5 s by default).
-        run_bus(7.0)
+        bus.run(7.0)
         d.check_alive()
         warm_writes = d.new_line_writes()
         if not any(w[1] == "load" and w[2] == "on" for w in warm_writes):
             raise HarnessBroken(f"LOAD did not come on during the warm-up: {warm_writes}; stderr:\n{d.stderr_tail()}")
 
         ticks0, sched0, ref0, wall0 = d.cpu_ticks(), d.schedstat_ns(), reference.schedstat_ns(), time.monotonic()
-        sent = run_bus(load_seconds)
+        sent = bus.run(load_seconds)
         ticks1, sched1, ref1, wall1 = d.cpu_ticks(), d.schedstat_ns(), reference.schedstat_ns(), time.monotonic()
         d.check_alive()
         changes = d.new_line_writes()
         noise = None
         if noise_seconds > 0:
-            run_bus(3.0, noise=True)  # comms_timeout_s (2 s) passes: silent batteries, every output OFF
+            bus.run(3.0, noise=True)  # comms_timeout_s (2 s) passes: silent batteries, every output OFF
             noise0, noise_ref0 = d.schedstat_ns(), reference.schedstat_ns()
-            lines = run_bus(noise_seconds, noise=True)
+            lines = bus.run(noise_seconds, noise=True)
             noise1, noise_ref1 = d.schedstat_ns(), reference.schedstat_ns()
             d.check_alive()
             noise = {

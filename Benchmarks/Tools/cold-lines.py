@@ -33,11 +33,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 import tty
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from reaction import Daemon, Reference, sentence  # noqa: E402
+from reaction import BankFeed, Daemon, Reference  # noqa: E402
 
 CHASE_C = r"""
 /* chase PTY N: poll + read the pty as the floor does, then follow a chain of N pointers, each on
@@ -125,35 +124,14 @@ def main():
     try:
         if daemon:
             daemon.wait_ready()
-        feeders = ([daemon.write] if daemon else []) + [floor.feed] + [c.feed for c in chasers]
-        seqs = [0] * 21
-
-        def run(duration):
-            start, count, battery = time.monotonic(), 0, 1
-            while True:
-                due = start + count * period
-                now = time.monotonic()
-                if due > now:
-                    time.sleep(due - now)
-                if due - start >= duration:
-                    return count
-                seq = seqs[battery]
-                seqs[battery] = (seq + 1) % 256
-                cells = [3290 + (i * 7 + battery * 3 + seq) % 40 for i in range(8)]
-                data = sentence(battery, seq, cells, temps=(251, 238))
-                if noise:
-                    data = b"#" * (len(data) - 1) + b"\n"  # no `$`: nothing for the decoder to start on
-                for feed in feeders:
-                    feed(data)
-                battery = battery % 20 + 1
-                count += 1
+        bus = BankFeed(([daemon.write] if daemon else []) + [floor.feed] + [c.feed for c in chasers], period)
 
         def readings():
             return ([daemon.schedstat_ns()] if daemon else []) + [floor.schedstat_ns()] + [c.schedstat_ns() for c in chasers]
 
-        run(7.0)  # the daemon's warm-up: every battery reported, outputs ON (with FEED=noise: OFF, settled)
+        bus.run(7.0, noise)  # the daemon's warm-up: every battery reported, outputs ON (with FEED=noise: OFF, settled)
         before = readings()
-        sent = run(seconds)
+        sent = bus.run(seconds, noise)
         after = readings()
         if daemon:
             daemon.check_alive()

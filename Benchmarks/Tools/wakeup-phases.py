@@ -32,7 +32,7 @@ import time
 
 here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(here, ".."))
-from reaction import Daemon, Reference, sentence  # noqa: E402
+from reaction import BankFeed, Daemon, Reference  # noqa: E402
 
 SLOTS = 16
 # (from slot, to slot, phase); the sleep (12 -> 0) is left out.
@@ -100,31 +100,11 @@ def main():
     floor = Reference(folder, logging=False)
     try:
         daemon.wait_ready()
-        seqs = [0] * 21
+        bus = BankFeed([daemon.write, floor.feed], period)
 
-        def feed(duration):
-            start, count, battery = time.monotonic(), 0, 1
-            while True:
-                due = start + count * period
-                now = time.monotonic()
-                if due > now:
-                    time.sleep(due - now)
-                if due - start >= duration:
-                    return count
-                seq = seqs[battery]
-                seqs[battery] = (seq + 1) % 256
-                cells = [3290 + (i * 7 + battery * 3 + seq) % 40 for i in range(8)]
-                data = sentence(battery, seq, cells, temps=(251, 238))
-                if noise:
-                    data = b"#" * (len(data) - 1) + b"\n"
-                daemon.write(data)
-                floor.feed(data)
-                battery = battery % 20 + 1
-                count += 1
-
-        feed(7.0)
+        bus.run(7.0, noise)
         start_ns, daemon0, floor0 = time.monotonic_ns(), daemon.schedstat_ns(), floor.schedstat_ns()
-        sent = feed(seconds)
+        sent = bus.run(seconds, noise)
         daemon1, floor1 = daemon.schedstat_ns(), floor.schedstat_ns()
         daemon.check_alive()
     finally:
