@@ -14,12 +14,15 @@ Runs, side by side on their own ptys and fed the same bytes at the same moments 
 Benchmarks/reaction.py feeds its load part (20 x 8-cell sentences, 200 a second, PERIOD_MS=5):
   - the machine floor of reaction.py (a C reader: poll, read, nothing else);
   - the same C reader made to follow a chain of N pointers after each read, each on its own cache
-    line picked at random in 16 MB (a heap-sized spread), for N in LINES (default 0 150 300 600):
-    every step waits for the one before, as the daemon's code and data mostly do;
+    line picked at random in SPREAD_KB kilobytes (default 16384: nearly every line on a page of its
+    own, as a heap-sized spread gives), for N in LINES (default 0 150 300 600): every step waits for
+    the one before, as the daemon's code and data mostly do;
   - with BINARY, the daemon itself (`smallbmsd run` as reaction.py's load part starts it).
 Prints each one's CPU time per sentence (schedstat, ns), and the least-squares price of one chased
 line: what a wake-up pays per line it touches that the sleep has made cold. Two more figures put the
 daemon beside them: its cost above the floor, and how many chased lines that equals.
+SPREAD_KB=48 packs the lines into 12 pages: the price is then a line's alone, without the walk of
+the page tables that a line on a page of its own adds (the daemon's ~600 lines share ~100 pages).
 PERIOD_MS changes the spacing (1 keeps more in the caches, 20 less). FEED=noise sends every reader,
 the daemon included, lines of the same length with no `$` in them instead of sentences: the
 daemon's wake-up is then its loop alone (the poll, the clock read, the descriptor list, the timers
@@ -39,8 +42,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from reaction import BankFeed, Daemon, Reference  # noqa: E402
 
 CHASE_C = r"""
-/* chase PTY N: poll + read the pty as the floor does, then follow a chain of N pointers, each on
-   its own cache line at a random place in 16 MB, so that every load waits for the one before. */
+/* chase PTY N KB: poll + read the pty as the floor does, then follow a chain of N pointers, each on
+   its own cache line at a random place in KB kilobytes, so that every load waits for the one before. */
 #include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -52,7 +55,7 @@ int main(int argc, char **argv) {
     struct termios t; tcgetattr(fd, &t); cfmakeraw(&t); t.c_cc[VMIN] = 1; t.c_cc[VTIME] = 0;
     tcsetattr(fd, TCSANOW, &t);
     int n = atoi(argv[2]);
-    size_t span = 16u << 20, lines = span / 64;
+    size_t span = (size_t)atoi(argv[3]) << 10, lines = span / 64;
     char *memory = mmap(0, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     size_t *order = malloc(sizeof(size_t) * lines);
     for (size_t i = 0; i < lines; i++) order[i] = i;
@@ -76,12 +79,12 @@ int main(int argc, char **argv) {
 class Chaser:
     """One chase reader on a pty of its own."""
 
-    def __init__(self, program, lines):
+    def __init__(self, program, lines, spread_kb):
         self.lines = lines
         self.master, self.slave = os.openpty()
         tty.setraw(self.slave)
         os.set_blocking(self.master, False)
-        self.process = subprocess.Popen([program, os.ttyname(self.slave), str(lines)])
+        self.process = subprocess.Popen([program, os.ttyname(self.slave), str(lines), str(spread_kb)])
 
     def feed(self, data):
         try:
@@ -107,6 +110,9 @@ def main():
     period = float(os.environ.get("PERIOD_MS", "5")) / 1000.0
     counts = [int(n) for n in os.environ.get("LINES", "0 150 300 600").split()]
     noise = os.environ.get("FEED", "sentences") == "noise"
+    spread_kb = int(os.environ.get("SPREAD_KB", "16384"))
+    if spread_kb * 16 < max(counts):
+        sys.exit(f"cold-lines.py: SPREAD_KB={spread_kb} holds {spread_kb * 16} lines, fewer than LINES asks for")
     if os.environ.get("FEED", "sentences") not in ("sentences", "noise"):
         sys.exit("cold-lines.py: FEED is sentences or noise")
     compiler = next((c for c in ("cc", "clang", "gcc") if shutil.which(c)), None)
@@ -120,7 +126,7 @@ def main():
 
     daemon = Daemon(binary, folder, "load", batteries=20, cells=8, thresholds="") if binary else None
     floor = Reference(folder, logging=False)
-    chasers = [Chaser(program, n) for n in counts]
+    chasers = [Chaser(program, n, spread_kb) for n in counts]
     try:
         if daemon:
             daemon.wait_ready()
@@ -150,7 +156,7 @@ def main():
     print(f"{sent} {what} in {seconds:.0f} s, one every {period * 1000:.1f} ms; CPU time per line (schedstat):")
     print(f"  machine floor (C reader, poll + read):   {floor_cost:6.1f} us")
     for n, c in zip(counts, chase_costs):
-        print(f"  C reader + {n:4d} chased cache lines:    {c:6.1f} us")
+        print(f"  C reader + {n:4d} chased cache lines:    {c:6.1f} us   (on {min(n, spread_kb // 4)} of {spread_kb // 4} pages at most)")
     slope = None
     if len(set(counts)) > 1:
         mean_n = sum(counts) / len(counts)
