@@ -18,6 +18,7 @@ import bisect
 import collections
 import os
 import re
+import signal
 import struct
 import subprocess
 import sys
@@ -49,6 +50,7 @@ def owner(symbol):
 
 
 def main():
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `| head` ends the listing quietly
     if len(sys.argv) < 2:
         sys.exit(__doc__)
     binary = os.path.realpath(sys.argv[1])
