@@ -110,11 +110,11 @@ def main():
     period = float(os.environ.get("PERIOD_MS", "5")) / 1000.0
     counts = [int(n) for n in os.environ.get("LINES", "0 150 300 600").split()]
     noise = os.environ.get("FEED", "sentences") == "noise"
+    if os.environ.get("FEED", "sentences") not in ("sentences", "noise"):
+        sys.exit("cold-lines.py: FEED is sentences or noise")
     spread_kb = int(os.environ.get("SPREAD_KB", "16384"))
     if spread_kb * 16 < max(counts):
         sys.exit(f"cold-lines.py: SPREAD_KB={spread_kb} holds {spread_kb * 16} lines, fewer than LINES asks for")
-    if os.environ.get("FEED", "sentences") not in ("sentences", "noise"):
-        sys.exit("cold-lines.py: FEED is sentences or noise")
     compiler = next((c for c in ("cc", "clang", "gcc") if shutil.which(c)), None)
     if compiler is None:
         sys.exit("cold-lines.py: needs a C compiler (cc, clang or gcc)")

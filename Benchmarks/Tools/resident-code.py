@@ -5,13 +5,14 @@ Usage: resident-code.py BINARY [SECONDS]   (a release smallbmsd, unstripped or `
 SECONDS of the load part's bank feed before the count, default 5)
 
 Why: most of the daemon's peak RSS is clean file pages, and most of those are the binary's code
-(README, Performance). Starts `smallbmsd run` as Benchmarks/reaction.py's load part does, feeds it the
-20 x 8-cell bank, then reads /proc/PID/pagemap for each of the binary's mappings and prints: the
+(README, Performance). Starts `smallbmsd run` as Benchmarks/reaction.py's load part does, feeds it
+the 20 x 8-cell bank, then reads /proc/PID/pagemap for each of the binary's mappings and prints: the
 megabytes mapped of each mapping's size, the process's page faults so far (a fault maps its
 neighbours too, so the total is far above 4 KB times the faults), and the mapped pages by owner,
-from the symbols (nm, code and data) that overlap each page: a Swift module by its mangled name, the Swift runtime, ICU,
-CoreFoundation, Dispatch, or other C code. A page shared by several owners is split between them;
-pages no symbol overlaps count by ELF section (relocations, metadata, .eh_frame). Needs root (pagemap's present bit), nm and readelf (binutils).
+from the symbols (nm, code and data) that overlap each page: a Swift module by its mangled name, the
+Swift runtime, ICU, CoreFoundation, Dispatch, or other C code. A page shared by several owners is
+split between them; pages no symbol overlaps count by ELF section (relocations, metadata,
+.eh_frame). Needs root (pagemap's present bit), nm and readelf (binutils).
 """
 
 import bisect
@@ -31,7 +32,7 @@ PAGE = 4096
 
 
 def owner(symbol):
-    """The module or library a symbol's code belongs to."""
+    """The module or library a symbol (code or data) belongs to."""
     body = symbol[2:] if symbol.startswith("$s") else symbol[3:] if symbol.startswith("_$s") else None
     if body is not None:
         length = re.match(r"\d+", body)
@@ -66,19 +67,19 @@ def main():
         if not mappings:
             sys.exit(f"resident-code.py: no mapping of {binary} in /proc/{pid}/maps")
         base = min(int(m[0].split("-")[0], 16) for m in mappings if int(m[2], 16) == 0)
-        regions = []  # (permissions, link-time address of the first page, pages, present flags)
+        regions = []  # (permissions, link-time address of the first page, present flag per page)
         with open(f"/proc/{pid}/pagemap", "rb") as f:
             for m in mappings:
                 start, end = (int(x, 16) for x in m[0].split("-"))
                 f.seek(start // PAGE * 8)
                 entries = f.read((end - start) // PAGE * 8)
                 present = [struct.unpack_from("<Q", entries, i * 8)[0] >> 63 for i in range((end - start) // PAGE)]
-                regions.append((m[1], start - base, len(present), present))
+                regions.append((m[1], start - base, present))
         with open(f"/proc/{pid}/stat") as f:
             faults = int(f.read().rsplit(")", 1)[1].split()[7])
     finally:
         daemon.stop()
-    mapped = [address + i * PAGE for _, address, _, present in regions for i, bit in enumerate(present) if bit]
+    mapped = [address + i * PAGE for _, address, present in regions for i, bit in enumerate(present) if bit]
     if not mapped:
         sys.exit("resident-code.py: no page reads as mapped: pagemap's present bit needs root")
     symbols = []
@@ -111,8 +112,8 @@ def main():
         for name in owners:
             shares[name] += 1 / len(owners)
     print(f"{binary}: {len(mapped) * PAGE / 1e6:.1f} MB of its pages mapped, after {faults} page faults of the whole process")
-    for permissions, address, pages, present in regions:
-        print(f"  {permissions} at {address:#10x}: {sum(present) * PAGE / 1e6:5.1f} of {pages * PAGE / 1e6:5.1f} MB")
+    for permissions, address, present in regions:
+        print(f"  {permissions} at {address:#10x}: {sum(present) * PAGE / 1e6:5.1f} of {len(present) * PAGE / 1e6:5.1f} MB")
     print("by owner (symbols, or the ELF section where no symbol lies):")
     for name, pages in shares.most_common(20):
         print(f"  {pages * PAGE / 1e3:8.0f} KB  {name}")
